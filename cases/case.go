@@ -1,0 +1,118 @@
+package cases
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dossierkit/dossier/risk"
+	"github.com/dossierkit/dossier/validation"
+)
+
+// Name and external id limits, in characters.
+const (
+	MaxNameLen       = 180
+	MaxExternalIDLen = 255
+)
+
+// Case is a folder holding every entity and check about one customer. Its
+// JSON form is the wire shape of the API (snake_case).
+//
+// ContactHasActions, ReviewerHasActions and Flags are derived from the
+// case's checks and Risk from its risk history; the Workspace keeps them up
+// to date and callers should treat them as read-only.
+type Case struct {
+	// ID is a UUID v4 assigned on create.
+	ID string `json:"id"`
+	// ExternalID is the host's own id, unique across cases; "" means none
+	// and is null on the wire.
+	ExternalID string   `json:"external_id"`
+	Name       string   `json:"name"`
+	Status     Status   `json:"status"`
+	Metadata   Metadata `json:"metadata"`
+
+	ContactHasActions  bool  `json:"contact_has_actions"`
+	ReviewerHasActions bool  `json:"reviewer_has_actions"`
+	Flags              Flags `json:"flags"`
+
+	Risk   *risk.Risk `json:"risk"`
+	Review *Review    `json:"review"`
+
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Clone returns a deep copy of c.
+func (c Case) Clone() Case {
+	out := c
+	out.Metadata = c.Metadata.Clone()
+	out.Review = c.Review.Clone()
+	if c.Risk != nil {
+		r := c.Risk.Clone()
+		out.Risk = &r
+	}
+	return out
+}
+
+// ValidateName reports a problem at path "name" unless name has 1 to
+// MaxNameLen characters and is not only white space.
+func ValidateName(l *validation.List, name string) {
+	switch n := utf8.RuneCountInString(name); {
+	case !utf8.ValidString(name):
+		l.Add("name", validation.CodeInvalidFormat, "name is not valid UTF-8")
+	case strings.TrimSpace(name) == "":
+		l.Add("name", validation.CodeRequired, "name must not be empty")
+	case n > MaxNameLen:
+		l.Addf("name", validation.CodeTooLong, "name has %d characters, at most %d allowed", n, MaxNameLen)
+	}
+}
+
+// ValidateExternalID reports a problem at path "external_id" unless id has
+// 1 to MaxExternalIDLen characters of valid UTF-8. Any characters are
+// allowed, including "/" and "..": stores never build file names from it.
+// To clear an external id, callers pass null, not "".
+func ValidateExternalID(l *validation.List, id string) {
+	switch n := utf8.RuneCountInString(id); {
+	case !utf8.ValidString(id):
+		l.Add("external_id", validation.CodeInvalidFormat, "external_id is not valid UTF-8")
+	case n == 0:
+		l.Add("external_id", validation.CodeRequired, "external_id must not be empty; use null to clear it")
+	case n > MaxExternalIDLen:
+		l.Addf("external_id", validation.CodeTooLong, "external_id has %d characters, at most %d allowed", n, MaxExternalIDLen)
+	}
+}
+
+// caseAlias has Case's fields without its methods.
+type caseAlias Case
+
+// caseJSON is the wire shape: external_id is null when unset.
+type caseJSON struct {
+	caseAlias
+	ExternalID *string `json:"external_id"`
+}
+
+// MarshalJSON encodes c in the API's wire shape, with external_id null when
+// the case has none.
+func (c Case) MarshalJSON() ([]byte, error) {
+	out := caseJSON{caseAlias: caseAlias(c)}
+	if c.ExternalID != "" {
+		ext := c.ExternalID
+		out.ExternalID = &ext
+	}
+	return json.Marshal(out)
+}
+
+// UnmarshalJSON decodes the wire shape; a null external_id is "".
+func (c *Case) UnmarshalJSON(data []byte) error {
+	var in caseJSON
+	if err := json.Unmarshal(data, &in); err != nil {
+		return err
+	}
+	*c = Case(in.caseAlias)
+	c.ExternalID = ""
+	if in.ExternalID != nil {
+		c.ExternalID = *in.ExternalID
+	}
+	return nil
+}

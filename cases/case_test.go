@@ -1,0 +1,71 @@
+package cases_test
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dossierkit/dossier/cases"
+)
+
+// TestCaseWireShape checks the member names of the API's case object and the
+// null encodings of unset optional members.
+func TestCaseWireShape(t *testing.T) {
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	c := cases.Case{ID: "c1", Name: "Acme", Status: cases.StatusOpen, CreatedAt: at, UpdatedAt: at}
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"id", "external_id", "name", "status", "metadata", "contact_has_actions",
+		"reviewer_has_actions", "flags", "risk", "review", "created_at", "updated_at"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("member %q missing from %s", k, b)
+		}
+	}
+	for _, k := range []string{"external_id", "risk", "review"} {
+		if string(m[k]) != "null" {
+			t.Errorf("%s = %s, want null", k, m[k])
+		}
+	}
+	if string(m["created_at"]) != `"2026-01-02T03:04:05Z"` {
+		t.Errorf("created_at = %s", m["created_at"])
+	}
+
+	comment := "ok"
+	next := cases.Date{Year: 2027, Month: 1, Day: 2}
+	c.ExternalID = "crm-1"
+	c.Metadata = cases.Metadata{"a": "b"}
+	c.Review = &cases.Review{ID: "r1", Status: cases.ReviewApproved, Comment: &comment, ReviewerType: cases.ReviewerUser, ReviewedAt: at, NextReviewAt: &next}
+	b, _ = json.Marshal(c)
+	wantReview := `"review":{"id":"r1","status":"approved","comment":"ok","reviewer_type":"user","reviewed_at":"2026-01-02T03:04:05Z","next_review_at":"2027-01-02"}`
+	if !strings.Contains(string(b), wantReview) || !strings.Contains(string(b), `"external_id":"crm-1"`) {
+		t.Fatalf("got %s", b)
+	}
+	var back cases.Case
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back, c) {
+		t.Fatalf("round trip:\n%+v\nwant\n%+v", back, c)
+	}
+}
+
+func TestCaseClone(t *testing.T) {
+	comment := "x"
+	next := cases.Date{Year: 2027, Month: 1, Day: 2}
+	c := cases.Case{Metadata: cases.Metadata{"a": "1"}, Review: &cases.Review{Comment: &comment, NextReviewAt: &next}}
+	d := c.Clone()
+	d.Metadata["a"] = "2"
+	*d.Review.Comment = "y"
+	d.Review.NextReviewAt.Day = 9
+	if c.Metadata["a"] != "1" || *c.Review.Comment != "x" || c.Review.NextReviewAt.Day != 2 {
+		t.Fatal("Clone shares memory with the original")
+	}
+}

@@ -1,0 +1,9 @@
+package cases
+
+type Check struct {
+	ID string `json:"id"`
+}
+
+func (c Check) Clone() Check { return c }
+
+type Flags uint8

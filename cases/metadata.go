@@ -1,0 +1,120 @@
+package cases
+
+import (
+	"bytes"
+	"encoding/json"
+	"sort"
+	"unicode/utf8"
+
+	"github.com/dossierkit/dossier/validation"
+)
+
+// Metadata limits. The API does not publish its own; these follow the common
+// published anchor (REFERENCE.md).
+const (
+	MaxMetadataKeys     = 50
+	MaxMetadataKeyLen   = 40  // characters
+	MaxMetadataValueLen = 500 // characters
+)
+
+// Metadata is host-defined key-value data on a case. Values are strings
+// only. An update replaces the whole map (no merge); null removes it all.
+type Metadata map[string]string
+
+// Clone returns a copy of m; nil stays nil.
+func (m Metadata) Clone() Metadata {
+	if m == nil {
+		return nil
+	}
+	c := make(Metadata, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}
+
+// Validate reports every problem of m at once: more than MaxMetadataKeys
+// keys, an empty key or one longer than MaxMetadataKeyLen characters, a value
+// longer than MaxMetadataValueLen characters, invalid UTF-8. Paths are
+// "metadata.<key>".
+func (m Metadata) Validate() error {
+	var l validation.List
+	if len(m) > MaxMetadataKeys {
+		l.Addf("metadata", validation.CodeTooMany, "metadata has %d keys, at most %d allowed", len(m), MaxMetadataKeys)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		path := validation.Join("metadata", k)
+		switch n := utf8.RuneCountInString(k); {
+		case !utf8.ValidString(k):
+			l.Add("metadata", validation.CodeInvalidFormat, "metadata key is not valid UTF-8")
+		case n == 0:
+			l.Add("metadata", validation.CodeRequired, "metadata keys must not be empty")
+		case n > MaxMetadataKeyLen:
+			l.Addf(path, validation.CodeTooLong, "metadata key has %d characters, at most %d allowed", n, MaxMetadataKeyLen)
+		}
+		v := m[k]
+		switch n := utf8.RuneCountInString(v); {
+		case !utf8.ValidString(v):
+			l.Add(path, validation.CodeInvalidFormat, "metadata value is not valid UTF-8")
+		case n > MaxMetadataValueLen:
+			l.Addf(path, validation.CodeTooLong, "metadata value has %d characters, at most %d allowed", n, MaxMetadataValueLen)
+		}
+	}
+	return l.Err()
+}
+
+// UnmarshalJSON decodes a JSON object whose values are all strings. Every
+// value that is not a string (a number, a boolean, null, an object) is
+// reported together in a *validation.Error with the member name as path (the
+// caller prefixes "metadata"): "42" is accepted, 42 is not.
+func (m *Metadata) UnmarshalJSON(data []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return validation.New("", validation.CodeInvalidType, "metadata must be a JSON object of strings")
+	}
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var l validation.List
+	out := make(Metadata, len(raw))
+	for _, k := range keys {
+		var s string
+		if err := json.Unmarshal(raw[k], &s); err != nil || string(raw[k]) == "null" {
+			l.Addf(k, validation.CodeInvalidType, "metadata values must be strings, got %s", jsonKind(raw[k]))
+			continue
+		}
+		out[k] = s
+	}
+	if err := l.Err(); err != nil {
+		return err
+	}
+	*m = out
+	return nil
+}
+
+func jsonKind(raw json.RawMessage) string {
+	b := bytes.TrimSpace(raw)
+	if len(b) == 0 {
+		return "nothing"
+	}
+	switch b[0] {
+	case 'n':
+		return "null"
+	case 't', 'f':
+		return "a boolean"
+	case '[':
+		return "an array"
+	case '{':
+		return "an object"
+	case '"':
+		return "a string"
+	}
+	return "a number"
+}

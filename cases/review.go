@@ -1,0 +1,106 @@
+package cases
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/dossierkit/dossier/risk"
+)
+
+// ReviewStatus is the decision of a review.
+type ReviewStatus string
+
+// The review decisions.
+const (
+	ReviewApproved ReviewStatus = "approved"
+	ReviewRejected ReviewStatus = "rejected"
+	ReviewClosed   ReviewStatus = "closed"
+)
+
+// Valid reports whether s is approved, rejected or closed.
+func (s ReviewStatus) Valid() bool {
+	return s == ReviewApproved || s == ReviewRejected || s == ReviewClosed
+}
+
+// ReviewerType says who made a review.
+type ReviewerType string
+
+// The reviewer types.
+const (
+	ReviewerUser   ReviewerType = "user"
+	ReviewerSystem ReviewerType = "system"
+	ReviewerAPI    ReviewerType = "api"
+)
+
+// Valid reports whether t is user, system or api.
+func (t ReviewerType) Valid() bool {
+	return t == ReviewerUser || t == ReviewerSystem || t == ReviewerAPI
+}
+
+// Review is the latest decision on a case. Only an approved review has a
+// NextReviewAt; nil means no periodic review is scheduled.
+type Review struct {
+	ID           string       `json:"id"`
+	Status       ReviewStatus `json:"status"`
+	Comment      *string      `json:"comment"`
+	ReviewerType ReviewerType `json:"reviewer_type"`
+	// ReviewedAt is when the decision was taken; it may be back-dated.
+	ReviewedAt   time.Time `json:"reviewed_at"`
+	NextReviewAt *Date     `json:"next_review_at"`
+}
+
+// Clone returns a deep copy of r; nil stays nil.
+func (r *Review) Clone() *Review {
+	if r == nil {
+		return nil
+	}
+	c := *r
+	if r.Comment != nil {
+		s := *r.Comment
+		c.Comment = &s
+	}
+	if r.NextReviewAt != nil {
+		d := *r.NextReviewAt
+		c.NextReviewAt = &d
+	}
+	return &c
+}
+
+// ReviewSchedule is the stored state behind next_review_at that the wire
+// format does not show: whether the date was computed from the workspace's
+// review periods (and so follows later risk changes) or set explicitly, and
+// the risk level it was computed for.
+type ReviewSchedule struct {
+	Computed bool       `json:"computed"`
+	Level    risk.Level `json:"level,omitempty"`
+}
+
+// NextReview computes the next review date of an approval: an explicit date
+// wins (computed false); an explicit "none" (explicitNone) schedules nothing;
+// otherwise it is the review date plus the period of the risk level, or
+// nothing when periods has no period for that level.
+func NextReview(reviewedAt time.Time, level risk.Level, periods map[risk.Level]Period, explicit *Date, explicitNone bool) (*Date, ReviewSchedule) {
+	switch {
+	case explicit != nil:
+		d := *explicit
+		return &d, ReviewSchedule{}
+	case explicitNone:
+		return nil, ReviewSchedule{}
+	}
+	sched := ReviewSchedule{Computed: true, Level: level}
+	p, ok := periods[level]
+	if !ok || p.IsZero() {
+		return nil, sched
+	}
+	d := p.After(DateOf(reviewedAt.UTC()))
+	return &d, sched
+}
+
+// reviewJSON fixes the member order of the wire form.
+type reviewJSON Review
+
+// MarshalJSON encodes r in the wire shape, with comment and next_review_at
+// as null when unset.
+func (r Review) MarshalJSON() ([]byte, error) {
+	return json.Marshal(reviewJSON(r))
+}

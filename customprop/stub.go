@@ -1,0 +1,2 @@
+// Package customprop is a placeholder until the customprop package lands.
+package customprop
