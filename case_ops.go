@@ -1,0 +1,428 @@
+package dossier
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dossierkit/dossier/cases"
+	"github.com/dossierkit/dossier/patch"
+	"github.com/dossierkit/dossier/risk"
+	"github.com/dossierkit/dossier/storage"
+	"github.com/dossierkit/dossier/validation"
+)
+
+// MaxCommentLen is the longest review comment accepted, in characters.
+const MaxCommentLen = 5000
+
+// CreateCaseInput is what CreateCase takes; its JSON form is the API's
+// create payload.
+type CreateCaseInput struct {
+	// Name has 1 to 180 characters.
+	Name string `json:"name"`
+	// ExternalID is optional ("" or null for none) and unique across cases.
+	ExternalID string `json:"external_id,omitempty"`
+	// Status is draft or open; empty means open.
+	Status cases.Status `json:"status,omitempty"`
+	// Metadata is optional string key-value data.
+	Metadata cases.Metadata `json:"metadata,omitempty"`
+}
+
+// UnmarshalJSON decodes the create payload, reporting every problem at once
+// (unknown members, wrong JSON types, non-string metadata values) as a
+// *validation.Error.
+func (in *CreateCaseInput) UnmarshalJSON(data []byte) error {
+	var v CreateCaseInput
+	var ext *string
+	if err := patch.DecodeObject(data, map[string]any{
+		"name": &v.Name, "external_id": &ext, "status": &v.Status, "metadata": &v.Metadata,
+	}); err != nil {
+		return err
+	}
+	if ext != nil {
+		v.ExternalID = *ext
+	}
+	*in = v
+	return nil
+}
+
+// UpdateCaseInput is what UpdateCase takes: only the fields present are
+// changed. Its JSON form is the API's update payload; decoded from JSON, an
+// absent member leaves the field alone and null clears it where allowed
+// (external_id, metadata).
+type UpdateCaseInput struct {
+	// Name, when present, must be a valid name; null is refused.
+	Name patch.Field[string] `json:"name,omitzero"`
+	// ExternalID, when present, sets the external id; null clears it.
+	ExternalID patch.Field[string] `json:"external_id,omitzero"`
+	// Status, when present, is draft or open: open reopens an approved,
+	// rejected or closed case.
+	Status patch.Field[cases.Status] `json:"status,omitzero"`
+	// Metadata, when present, replaces the whole metadata; null removes it.
+	Metadata patch.Field[cases.Metadata] `json:"metadata,omitzero"`
+}
+
+// UnmarshalJSON decodes the update payload, reporting every problem at once
+// as a *validation.Error.
+func (in *UpdateCaseInput) UnmarshalJSON(data []byte) error {
+	var v UpdateCaseInput
+	if err := patch.DecodeObject(data, map[string]any{
+		"name": &v.Name, "external_id": &v.ExternalID, "status": &v.Status, "metadata": &v.Metadata,
+	}); err != nil {
+		return err
+	}
+	*in = v
+	return nil
+}
+
+// ReviewInput is what ReviewCase takes; its JSON form is the API's review
+// payload.
+type ReviewInput struct {
+	// Status is approved, rejected or closed.
+	Status cases.ReviewStatus `json:"status"`
+	// Comment documents the decision; required when
+	// Settings.ReviewCommentRequired. Blank counts as missing.
+	Comment string `json:"comment,omitempty"`
+	// ReviewerType says who decided; empty means api.
+	ReviewerType cases.ReviewerType `json:"reviewer_type,omitempty"`
+	// ReviewedAt back-dates the review; zero means now. It may not be in the
+	// future.
+	ReviewedAt time.Time `json:"reviewed_at,omitzero"`
+	// NextReviewAt applies to approvals only: a date sets the next periodic
+	// review; null schedules none; absent computes it from
+	// Settings.ReviewPeriods and the case's current risk level. The computed
+	// date follows later changes of the risk level.
+	NextReviewAt patch.Field[cases.Date] `json:"next_review_at,omitzero"`
+}
+
+// UnmarshalJSON decodes the review payload, reporting every problem at once
+// as a *validation.Error.
+func (in *ReviewInput) UnmarshalJSON(data []byte) error {
+	var v ReviewInput
+	var comment *string
+	if err := patch.DecodeObject(data, map[string]any{
+		"status": &v.Status, "comment": &comment, "reviewer_type": &v.ReviewerType,
+		"reviewed_at": &v.ReviewedAt, "next_review_at": &v.NextReviewAt,
+	}); err != nil {
+		return err
+	}
+	if comment != nil {
+		v.Comment = *comment
+	}
+	*in = v
+	return nil
+}
+
+// CreateCase validates in and stores a new case with a new id. Invalid input
+// is a *validation.Error listing every problem; an external id already used
+// by another case is ErrDuplicateExternalID (checked atomically by the
+// store, so two concurrent creates cannot both win).
+func (w *Workspace) CreateCase(ctx context.Context, in CreateCaseInput) (*cases.Case, error) {
+	var l validation.List
+	cases.ValidateName(&l, in.Name)
+	if in.ExternalID != "" {
+		cases.ValidateExternalID(&l, in.ExternalID)
+	}
+	status := in.Status
+	if status == "" {
+		status = cases.StatusOpen
+	}
+	validateSettableStatus(&l, status, "create")
+	l.Merge("", in.Metadata.Validate())
+	if err := l.Err(); err != nil {
+		return nil, err
+	}
+	now := w.now()
+	rec := &storage.Record{Case: cases.Case{
+		ID:         w.newID(),
+		ExternalID: in.ExternalID,
+		Name:       in.Name,
+		Status:     status,
+		Metadata:   in.Metadata.Clone(),
+		CreatedAt:  now,
+		UpdatedAt:  now,
+	}}
+	w.derive(rec, now)
+	saved, err := w.store.Create(ctx, rec)
+	if err != nil {
+		return nil, fmt.Errorf("dossier: create case: %w", err)
+	}
+	return &saved.Case, nil
+}
+
+func validateSettableStatus(l *validation.List, s cases.Status, op string) {
+	switch {
+	case !s.Valid():
+		l.Addf("status", validation.CodeInvalidValue, "unknown status %q; %s accepts draft or open", s, op)
+	case !s.Settable():
+		l.Addf("status", validation.CodeNotAllowed, "%s accepts only draft or open; %s is reached through a review", op, s)
+	}
+}
+
+// GetCase returns the case whose id is idOrExternalID or, when no case has
+// that id, the case whose external id it is; ErrNotFound otherwise.
+func (w *Workspace) GetCase(ctx context.Context, idOrExternalID string) (*cases.Case, error) {
+	rec, err := w.store.Get(ctx, idOrExternalID)
+	if errors.Is(err, storage.ErrNotFound) && idOrExternalID != "" {
+		rec, err = w.store.GetByExternalID(ctx, idOrExternalID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("dossier: get case %q: %w", idOrExternalID, err)
+	}
+	return &rec.Case, nil
+}
+
+// GetRecord returns the whole stored aggregate of a case (the case, its
+// entities, relations, checks and risk history), by case id only.
+func (w *Workspace) GetRecord(ctx context.Context, caseID string) (*storage.Record, error) {
+	return w.load(ctx, caseID)
+}
+
+// UpdateCase changes the fields present in in. Every problem of the input is
+// reported at once as a *validation.Error; a status the case cannot move to
+// is ErrInvalidTransition; a taken external id is ErrDuplicateExternalID. On
+// any error the stored case is unchanged. An input with no field present
+// changes nothing and returns the case as stored.
+func (w *Workspace) UpdateCase(ctx context.Context, caseID string, in UpdateCaseInput) (*cases.Case, error) {
+	var l validation.List
+	if in.Name.IsNull() {
+		l.Add("name", validation.CodeRequired, "name cannot be null")
+	} else if name, ok := in.Name.Get(); ok {
+		cases.ValidateName(&l, name)
+	}
+	if ext, ok := in.ExternalID.Get(); ok {
+		cases.ValidateExternalID(&l, ext)
+	}
+	status, setStatus := in.Status.Get()
+	if in.Status.IsNull() {
+		l.Add("status", validation.CodeRequired, "status cannot be null")
+	} else if setStatus {
+		validateSettableStatus(&l, status, "update")
+	}
+	md, _ := in.Metadata.Get()
+	l.Merge("", md.Validate())
+	if err := l.Err(); err != nil {
+		return nil, err
+	}
+	if !in.Name.Present() && !in.ExternalID.Present() && !in.Status.Present() && !in.Metadata.Present() {
+		return w.GetCaseByID(ctx, caseID)
+	}
+	rec, err := w.mutate(ctx, caseID, func(rec *storage.Record, now time.Time) error {
+		c := &rec.Case
+		if setStatus {
+			if err := cases.CheckUpdate(c.Status, status); err != nil {
+				return err
+			}
+			c.Status = status
+		}
+		if name, ok := in.Name.Get(); ok {
+			c.Name = name
+		}
+		if in.ExternalID.Present() {
+			c.ExternalID, _ = in.ExternalID.Get()
+		}
+		if in.Metadata.Present() {
+			c.Metadata = md.Clone()
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &rec.Case, nil
+}
+
+// GetCaseByID returns the case with this id (never matched against external
+// ids), or ErrNotFound.
+func (w *Workspace) GetCaseByID(ctx context.Context, caseID string) (*cases.Case, error) {
+	rec, err := w.load(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	return &rec.Case, nil
+}
+
+// ReviewCase records a review decision and moves the case to its status:
+// approved or rejected from open, approved again from approved (a confirmed
+// periodic review), closed from draft, open, approved or rejected; anything
+// else is ErrInvalidTransition. An approval schedules the next periodic
+// review as ReviewInput.NextReviewAt describes; rejections and closures
+// clear it. The review replaces the case's previous one.
+func (w *Workspace) ReviewCase(ctx context.Context, caseID string, in ReviewInput) (*cases.Case, error) {
+	var l validation.List
+	if !in.Status.Valid() {
+		l.Addf("status", validation.CodeInvalidValue, "review status must be approved, rejected or closed, got %q", in.Status)
+	}
+	reviewer := in.ReviewerType
+	if reviewer == "" {
+		reviewer = cases.ReviewerAPI
+	}
+	if !reviewer.Valid() {
+		l.Addf("reviewer_type", validation.CodeInvalidValue, "reviewer_type must be user, system or api, got %q", reviewer)
+	}
+	comment := in.Comment
+	switch n := utf8.RuneCountInString(comment); {
+	case w.settings.ReviewCommentRequired && strings.TrimSpace(comment) == "":
+		l.Add("comment", validation.CodeRequired, "a comment is required on reviews in this workspace")
+	case n > MaxCommentLen:
+		l.Addf("comment", validation.CodeTooLong, "comment has %d characters, at most %d allowed", n, MaxCommentLen)
+	}
+	if in.NextReviewAt.Present() && in.Status != cases.ReviewApproved && in.Status.Valid() {
+		l.Addf("next_review_at", validation.CodeNotAllowed, "next_review_at applies only to approvals, not to %s", in.Status)
+	}
+	if err := l.Err(); err != nil {
+		return nil, err
+	}
+	reviewID := w.newID()
+	rec, err := w.mutate(ctx, caseID, func(rec *storage.Record, now time.Time) error {
+		reviewedAt := in.ReviewedAt.UTC()
+		if in.ReviewedAt.IsZero() {
+			reviewedAt = now
+		}
+		var l validation.List
+		if reviewedAt.After(now) {
+			l.Addf("reviewed_at", validation.CodeOutOfRange, "reviewed_at %s is in the future", reviewedAt.Format(time.RFC3339))
+		}
+		explicit, hasExplicit := in.NextReviewAt.Get()
+		if hasExplicit && explicit.Before(cases.DateOf(reviewedAt)) {
+			l.Addf("next_review_at", validation.CodeOutOfRange, "next_review_at %s is before the review date %s", explicit, cases.DateOf(reviewedAt))
+		}
+		if err := l.Err(); err != nil {
+			return err
+		}
+		c := &rec.Case
+		if err := cases.CheckReview(c.Status, in.Status); err != nil {
+			return err
+		}
+		review := &cases.Review{
+			ID:           reviewID,
+			Status:       in.Status,
+			ReviewerType: reviewer,
+			ReviewedAt:   reviewedAt,
+		}
+		if comment != "" {
+			review.Comment = &comment
+		}
+		rec.Schedule = cases.ReviewSchedule{}
+		if in.Status == cases.ReviewApproved {
+			var exp *cases.Date
+			if hasExplicit {
+				exp = &explicit
+			}
+			review.NextReviewAt, rec.Schedule = cases.NextReview(reviewedAt, currentLevel(rec), w.settings.ReviewPeriods, exp, in.NextReviewAt.IsNull())
+		}
+		c.Review = review
+		c.Status = cases.Status(in.Status)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &rec.Case, nil
+}
+
+// currentLevel is the level of the case's current risk, not_defined without
+// one.
+func currentLevel(rec *storage.Record) risk.Level {
+	if r := rec.Risks.Current(); r != nil {
+		return r.Level
+	}
+	return risk.LevelNotDefined
+}
+
+// DeleteCase removes a case and everything in it; ErrNotFound when there is
+// no such case.
+func (w *Workspace) DeleteCase(ctx context.Context, caseID string) error {
+	for attempt := 1; ; attempt++ {
+		rec, err := w.load(ctx, caseID)
+		if err != nil {
+			return err
+		}
+		err = w.store.Delete(ctx, caseID, rec.Version)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, storage.ErrConflict) || attempt >= w.maxAttempts {
+			return fmt.Errorf("dossier: delete case %s: %w", caseID, err)
+		}
+		if err := backoff(ctx, attempt); err != nil {
+			return err
+		}
+	}
+}
+
+// ListOptions selects the cases ListCases returns.
+type ListOptions struct {
+	// After is the Next cursor of the previous page ("" for the first).
+	After string
+	// Limit is the page size: 0 means storage.DefaultPageSize, at most
+	// storage.MaxPageSize.
+	Limit int
+	// Statuses keeps only cases in these statuses (all when empty).
+	Statuses []cases.Status
+}
+
+// CasePage is one page of cases, in ascending id order.
+type CasePage struct {
+	Cases []cases.Case `json:"cases"`
+	// Next is the cursor of the next page, "" after the last one.
+	Next string `json:"next"`
+}
+
+func (o ListOptions) filter() (storage.Filter, error) {
+	var l validation.List
+	if o.Limit < 0 {
+		l.Add("limit", validation.CodeOutOfRange, "limit must not be negative")
+	}
+	f := storage.Filter{After: o.After, Limit: o.Limit}
+	for i, s := range o.Statuses {
+		if !s.Valid() {
+			l.Addf(validation.Index("statuses", i), validation.CodeInvalidValue, "unknown status %q", s)
+		}
+		f.Statuses = append(f.Statuses, string(s))
+	}
+	return f, l.Err()
+}
+
+// ListCases returns one page of cases.
+func (w *Workspace) ListCases(ctx context.Context, opts ListOptions) (CasePage, error) {
+	f, err := opts.filter()
+	if err != nil {
+		return CasePage{}, err
+	}
+	page, err := w.store.List(ctx, f)
+	if err != nil {
+		return CasePage{}, fmt.Errorf("dossier: list cases: %w", err)
+	}
+	out := CasePage{Next: page.Next, Cases: make([]cases.Case, len(page.Records))}
+	for i, r := range page.Records {
+		out.Cases[i] = r.Case
+	}
+	return out, nil
+}
+
+// AllCases iterates over every case matching opts (After and Limit set the
+// start and the page size used underneath), stopping at the first error,
+// which it yields with a nil case.
+func (w *Workspace) AllCases(ctx context.Context, opts ListOptions) iter.Seq2[*cases.Case, error] {
+	return func(yield func(*cases.Case, error) bool) {
+		f, err := opts.filter()
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		for rec, err := range storage.All(ctx, w.store, f) {
+			if err != nil {
+				yield(nil, fmt.Errorf("dossier: list cases: %w", err))
+				return
+			}
+			if !yield(&rec.Case, nil) {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,41 @@
+// Package dossier is an embeddable library for KYC/KYB case management: cases
+// (folders holding every entity and check about one customer) with their
+// lifecycle and reviews, metadata, flags derived from checks, risk with
+// automatic and manual modes, custom properties validated against workspace
+// definitions, and the ownership graph of companies and individuals.
+//
+// # Shape
+//
+// A [Workspace] is the one entry point. It holds a storage.Store (pick an
+// adapter: storage/memory or storage/file) and the workspace [Settings].
+// Every change loads one case's whole record (the storage.Record aggregate),
+// applies pure domain rules from the packages cases, customprop, risk,
+// entity and relation to a private copy, and saves it in one atomic,
+// versioned write. Concurrent changes to one case never lose an update: a
+// stale save is detected by the store and the change is re-applied on the
+// fresh record (a bounded number of times, see WithMaxAttempts).
+//
+//	w, err := dossier.New(memory.New(), dossier.Settings{ReviewCommentRequired: true})
+//	c, err := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "Acme Ltd", ExternalID: "crm-42"})
+//	c, err = w.ReviewCase(ctx, c.ID, dossier.ReviewInput{Status: cases.ReviewApproved, Comment: "all checks clear"})
+//
+// # Errors
+//
+// Every error can be classified without string matching:
+//
+//   - bad input is a *validation.Error listing every problem at once (path,
+//     stable code, message) and matches [ErrInvalid];
+//   - [ErrNotFound], [ErrDuplicateExternalID], [ErrInvalidTransition],
+//     [ErrConflict] and the sentinels of the domain packages are matched with
+//     errors.Is;
+//   - [HTTPStatus] maps any of them to the status code a host API answers.
+//
+// A refused operation never changes what is stored.
+//
+// # Wire format
+//
+// Domain values marshal to the snake_case JSON of the API they model
+// (cases.Case, cases.Review, ...). Update inputs decoded from JSON tell an
+// absent member (leave the field alone) from an explicit null (clear it),
+// through patch.Field.
+package dossier

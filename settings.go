@@ -1,0 +1,50 @@
+package dossier
+
+import (
+	"maps"
+
+	"github.com/dossierkit/dossier/cases"
+	"github.com/dossierkit/dossier/risk"
+	"github.com/dossierkit/dossier/validation"
+)
+
+// Settings are the workspace settings that shape the domain rules. The zero
+// value is valid: comments optional, no periodic reviews.
+type Settings struct {
+	// ReviewCommentRequired makes a non-blank comment mandatory on every case
+	// review.
+	ReviewCommentRequired bool
+	// ManualRiskCommentRequired makes a non-blank comment mandatory when a
+	// manual risk is set.
+	ManualRiskCommentRequired bool
+	// ReviewPeriods is the time between periodic reviews for each risk level
+	// (use risk.LevelNotDefined for cases without a risk). When a case is
+	// approved without an explicit next_review_at, the next review is the
+	// review date plus the period of the case's current risk level; a level
+	// without a period schedules none.
+	ReviewPeriods map[risk.Level]cases.Period
+}
+
+// compile validates s and returns a private copy.
+func (s Settings) compile() (Settings, error) {
+	var l validation.List
+	for level, p := range s.ReviewPeriods {
+		path := validation.Join("review_periods", string(level))
+		if !level.Valid() {
+			l.Addf(path, validation.CodeInvalidValue, "unknown risk level %q", level)
+		}
+		if p.Years < 0 || p.Months < 0 || p.Days < 0 {
+			l.Add(path, validation.CodeOutOfRange, "a review period must not be negative")
+		}
+	}
+	if err := l.Err(); err != nil {
+		return Settings{}, err
+	}
+	return s.clone(), nil
+}
+
+func (s Settings) clone() Settings {
+	c := s
+	c.ReviewPeriods = maps.Clone(s.ReviewPeriods)
+	return c
+}
