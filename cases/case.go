@@ -83,19 +83,31 @@ func ValidateExternalID(l *validation.List, id string) {
 	}
 }
 
-// caseAlias has Case's fields without its methods.
-type caseAlias Case
-
-// caseJSON is the wire shape: external_id is null when unset.
+// caseJSON is the wire shape, in the API's member order; external_id is
+// null when unset.
 type caseJSON struct {
-	caseAlias
-	ExternalID *string `json:"external_id"`
+	ID                 string     `json:"id"`
+	ExternalID         *string    `json:"external_id"`
+	Name               string     `json:"name"`
+	Status             Status     `json:"status"`
+	Metadata           Metadata   `json:"metadata"`
+	ContactHasActions  bool       `json:"contact_has_actions"`
+	ReviewerHasActions bool       `json:"reviewer_has_actions"`
+	Flags              Flags      `json:"flags"`
+	Risk               *risk.Risk `json:"risk"`
+	Review             *Review    `json:"review"`
+	CreatedAt          time.Time  `json:"created_at"`
+	UpdatedAt          time.Time  `json:"updated_at"`
 }
 
 // MarshalJSON encodes c in the API's wire shape, with external_id null when
 // the case has none.
 func (c Case) MarshalJSON() ([]byte, error) {
-	out := caseJSON{caseAlias: caseAlias(c)}
+	out := caseJSON{
+		ID: c.ID, Name: c.Name, Status: c.Status, Metadata: c.Metadata,
+		ContactHasActions: c.ContactHasActions, ReviewerHasActions: c.ReviewerHasActions, Flags: c.Flags,
+		Risk: c.Risk, Review: c.Review, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+	}
 	if c.ExternalID != "" {
 		ext := c.ExternalID
 		out.ExternalID = &ext
@@ -109,8 +121,11 @@ func (c *Case) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &in); err != nil {
 		return err
 	}
-	*c = Case(in.caseAlias)
-	c.ExternalID = ""
+	*c = Case{
+		ID: in.ID, Name: in.Name, Status: in.Status, Metadata: in.Metadata,
+		ContactHasActions: in.ContactHasActions, ReviewerHasActions: in.ReviewerHasActions, Flags: in.Flags,
+		Risk: in.Risk, Review: in.Review, CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt,
+	}
 	if in.ExternalID != nil {
 		c.ExternalID = *in.ExternalID
 	}
