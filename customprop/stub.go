@@ -1,2 +1,0 @@
-// Package customprop is a placeholder until the customprop package lands.
-package customprop
