@@ -1,0 +1,66 @@
+package entity
+
+import (
+	"github.com/dossierkit/dossier/patch"
+	"github.com/dossierkit/dossier/validation"
+)
+
+// Link is a relation given with an entity being created: from the new
+// entity to a company of the case. Its JSON form is an element of the
+// "relations" array of the reference API's create payloads.
+type Link struct {
+	// ToCompanyID is the company the new entity relates to; empty means the
+	// case's main company.
+	ToCompanyID string `json:"to_company_id,omitempty"`
+	// OwnershipPercentage and VotingRightsPercentage are the direct
+	// interest in ToCompanyID: 0 to 100 with at most two decimals, or
+	// unknown (null or absent).
+	OwnershipPercentage    Percentage `json:"ownership_percentage"`
+	VotingRightsPercentage Percentage `json:"voting_rights_percentage"`
+	Roles                  []Role     `json:"roles,omitempty"`
+	// Position is free text ("CEO") of at most MaxTextLen characters.
+	Position string `json:"position,omitempty"`
+}
+
+// Clone returns a deep copy of k.
+func (k Link) Clone() Link {
+	k.Roles = CloneRoles(k.Roles)
+	return k
+}
+
+// Validate reports every problem of k's own fields, with paths relative to
+// the link ("ownership_percentage", "roles[0]"). Whether ToCompanyID exists
+// and the stakes into it stay within 100 % is the graph's business (package
+// relation).
+func (k Link) Validate() error {
+	var l validation.List
+	ValidateRelationFields(&l, k.OwnershipPercentage, k.VotingRightsPercentage, k.Roles, k.Position)
+	return l.Err()
+}
+
+// ValidateRelationFields reports the problems of the fields every relation
+// has: both percentages (0 to 100, at most two decimals, or unknown), the
+// roles (defined, not repeated) and the position (free text).
+func ValidateRelationFields(l *validation.List, ownership, votingRights Percentage, roles []Role, position string) {
+	l.Merge("ownership_percentage", ownership.Validate())
+	l.Merge("voting_rights_percentage", votingRights.Validate())
+	ValidateRoles(l, "roles", roles)
+	checkText(l, "position", position, MaxTextLen, false)
+}
+
+// UnmarshalJSON decodes a link, refusing unknown members and reporting every
+// problem at once as a *validation.Error. null is accepted for every member
+// and means "not given".
+func (k *Link) UnmarshalJSON(data []byte) error {
+	var v Link
+	if err := patch.DecodeObject(data, map[string]any{
+		"to_company_id": &v.ToCompanyID, "ownership_percentage": &v.OwnershipPercentage,
+		"voting_rights_percentage": &v.VotingRightsPercentage, "roles": &v.Roles,
+		"position": &v.Position,
+	}); err != nil {
+		return err
+	}
+	v.Roles = CloneRoles(v.Roles)
+	*k = v
+	return nil
+}
