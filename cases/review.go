@@ -73,6 +73,9 @@ func (r *Review) Clone() *Review {
 type ReviewSchedule struct {
 	Computed bool       `json:"computed"`
 	Level    risk.Level `json:"level,omitempty"`
+	// DueRecorded is the next-review date for which a Case.ReviewDue event
+	// was recorded, so that each due date is announced once.
+	DueRecorded *Date `json:"due_recorded,omitempty"`
 }
 
 // NextReview computes the next review date of an approval: an explicit date
@@ -103,4 +106,20 @@ type reviewJSON Review
 // as null when unset.
 func (r Review) MarshalJSON() ([]byte, error) {
 	return json.Marshal(reviewJSON(r))
+}
+
+// Clone returns a deep copy of s.
+func (s ReviewSchedule) Clone() ReviewSchedule {
+	if s.DueRecorded != nil {
+		d := *s.DueRecorded
+		s.DueRecorded = &d
+	}
+	return s
+}
+
+// Due reports whether a case with this status and review is due for its
+// periodic review on date day: it is approved and its next review date is
+// day or earlier.
+func Due(status Status, review *Review, day Date) bool {
+	return status == StatusApproved && review != nil && review.NextReviewAt != nil && !day.Before(*review.NextReviewAt)
 }

@@ -3,6 +3,7 @@ package storage
 import (
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/entity"
+	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/relation"
 	"github.com/dossierkit/dossier/risk"
 )
@@ -20,6 +21,10 @@ type Record struct {
 	Checks      []cases.Check        `json:"checks,omitempty"`
 	Risks       risk.History         `json:"risks"`
 	Schedule    cases.ReviewSchedule `json:"schedule"`
+	// Events is the case's audit trail, oldest first: every event recorded
+	// with its changes. A store assigns Seq to the events it has not seen
+	// (Seq 0) when it saves the record, and never changes saved events.
+	Events []event.Event `json:"events,omitempty"`
 }
 
 // Clone returns a deep copy of r; nil stays nil.
@@ -31,12 +36,13 @@ func (r *Record) Clone() *Record {
 		Version:  r.Version,
 		Case:     r.Case.Clone(),
 		Risks:    r.Risks.Clone(),
-		Schedule: r.Schedule,
+		Schedule: r.Schedule.Clone(),
 	}
 	c.Companies = cloneAll(r.Companies, entity.Company.Clone)
 	c.Individuals = cloneAll(r.Individuals, entity.Individual.Clone)
 	c.Relations = cloneAll(r.Relations, relation.Relation.Clone)
 	c.Checks = cloneAll(r.Checks, cases.Check.Clone)
+	c.Events = cloneAll(r.Events, event.Event.Clone)
 	return c
 }
 

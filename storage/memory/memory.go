@@ -11,6 +11,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/storage"
 )
 
@@ -21,9 +22,16 @@ type Store struct {
 	ids      []string          // sorted case ids, for List
 	external map[string]string // external id -> case id
 	entities map[string]string // entity id -> case id
+
+	seq     uint64                 // last event sequence number given
+	pending map[uint64]event.Event // unacknowledged events by Seq
+	order   []uint64               // Seq of pending events, ascending; may hold acknowledged ones
 }
 
-var _ storage.Store = (*Store)(nil)
+var (
+	_ storage.Store  = (*Store)(nil)
+	_ storage.Outbox = (*Store)(nil)
+)
 
 // New returns an empty store.
 func New() *Store {
@@ -31,6 +39,7 @@ func New() *Store {
 		records:  make(map[string]*storage.Record),
 		external: make(map[string]string),
 		entities: make(map[string]string),
+		pending:  make(map[uint64]event.Event),
 	}
 }
 
@@ -53,6 +62,7 @@ func (s *Store) Create(ctx context.Context, rec *storage.Record) (*storage.Recor
 	}
 	stored := rec.Clone()
 	stored.Version = 1
+	s.enqueue(stored.Events)
 	s.records[id] = stored
 	i := sort.SearchStrings(s.ids, id)
 	s.ids = append(s.ids, "")
@@ -127,6 +137,7 @@ func (s *Store) Update(ctx context.Context, rec *storage.Record) (*storage.Recor
 	}
 	stored := rec.Clone()
 	stored.Version = old.Version + 1
+	s.enqueue(stored.Events)
 	s.records[id] = stored
 	s.index(old, stored)
 	return stored.Clone(), nil
@@ -210,4 +221,61 @@ func (s *Store) index(old, new *storage.Record) {
 			s.entities[e] = new.Case.ID
 		}
 	}
+}
+
+// enqueue numbers the events that have no Seq yet and makes them pending.
+// Callers hold the write lock.
+func (s *Store) enqueue(events []event.Event) {
+	for i := range events {
+		if events[i].Seq != 0 {
+			continue
+		}
+		s.seq++
+		events[i].Seq = s.seq
+		s.pending[s.seq] = events[i].Clone()
+		s.order = append(s.order, s.seq)
+	}
+}
+
+// PendingEvents implements storage.Outbox.
+func (s *Store) PendingEvents(ctx context.Context, after uint64, limit int) ([]event.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	limit, err := storage.Filter{Limit: limit}.PageSize()
+	if err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []event.Event
+	i := sort.Search(len(s.order), func(i int) bool { return s.order[i] > after })
+	for ; i < len(s.order) && len(out) < limit; i++ {
+		if ev, ok := s.pending[s.order[i]]; ok {
+			out = append(out, ev.Clone())
+		}
+	}
+	return out, nil
+}
+
+// AckEvents implements storage.Outbox.
+func (s *Store) AckEvents(ctx context.Context, seqs ...uint64) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, q := range seqs {
+		delete(s.pending, q)
+	}
+	if len(s.order) > 64 && len(s.order) > 2*len(s.pending) {
+		kept := s.order[:0]
+		for _, q := range s.order {
+			if _, ok := s.pending[q]; ok {
+				kept = append(kept, q)
+			}
+		}
+		s.order = kept
+	}
+	return nil
 }

@@ -58,6 +58,17 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 			tt.fn(t, newStore(t))
 		})
 	}
+	for _, tt := range outboxTests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := newStore(t)
+			o, ok := s.(storage.Outbox)
+			if !ok {
+				t.Skipf("%T does not implement storage.Outbox", s)
+			}
+			tt.fn(t, s, o)
+		})
+	}
 }
 
 var epoch = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)

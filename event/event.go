@@ -1,0 +1,108 @@
+// Package event defines the change events dossier records with every change
+// to a case: webhook-style names (Case.Created, Case.Updated with a
+// sub-event such as Case.StatusUpdated, Individual.Created, Check.Approved,
+// ...) and a JSON payload of the object after the change.
+//
+// Events are written in the same atomic save as the change itself (a
+// transactional outbox): a refused change records none, and a saved change
+// cannot lose its events. The store gives each new event a sequence number
+// that orders events across all cases; a host application drains pending
+// events in that order and acknowledges them (at-least-once delivery).
+package event
+
+import (
+	"encoding/json"
+	"slices"
+	"time"
+)
+
+// Type is the name of an event, as in webhooks.
+type Type string
+
+// Event types.
+const (
+	CaseCreated   Type = "Case.Created"
+	CaseUpdated   Type = "Case.Updated"
+	CaseReviewDue Type = "Case.ReviewDue"
+	CaseDeleted   Type = "Case.Deleted"
+
+	IndividualCreated Type = "Individual.Created"
+	IndividualUpdated Type = "Individual.Updated"
+	IndividualDeleted Type = "Individual.Deleted"
+
+	CompanyCreated Type = "Company.Created"
+	CompanyUpdated Type = "Company.Updated"
+	CompanyDeleted Type = "Company.Deleted"
+
+	CheckStarted      Type = "Check.Started"
+	CheckReviewNeeded Type = "Check.ReviewNeeded"
+	CheckApproved     Type = "Check.Approved"
+	CheckRejected     Type = "Check.Rejected"
+	CheckExpired      Type = "Check.Expired"
+	CheckDeleted      Type = "Check.Deleted"
+)
+
+// SubEvent says what a Case.Updated event changed.
+type SubEvent string
+
+// Sub-events of Case.Updated, in the order a change records them.
+const (
+	StatusUpdated             SubEvent = "Case.StatusUpdated"
+	InfoUpdated               SubEvent = "Case.InfoUpdated"
+	MetadataUpdated           SubEvent = "Case.MetadataUpdated"
+	ReviewUpdated             SubEvent = "Case.ReviewUpdated"
+	RiskUpdated               SubEvent = "Case.RiskUpdated"
+	ContactHasActionsUpdated  SubEvent = "Case.ContactHasActionsUpdated"
+	ReviewerHasActionsUpdated SubEvent = "Case.ReviewerHasActionsUpdated"
+	FlagsUpdated              SubEvent = "Case.FlagsUpdated"
+)
+
+// Actor says who made a change.
+type Actor string
+
+// The actor types.
+const (
+	ActorUser   Actor = "user"
+	ActorSystem Actor = "system"
+	ActorAPI    Actor = "api"
+)
+
+// Valid reports whether a is user, system or api.
+func (a Actor) Valid() bool { return a == ActorUser || a == ActorSystem || a == ActorAPI }
+
+// Event is one recorded change.
+type Event struct {
+	// ID is unique across all events.
+	ID string `json:"id"`
+	// Seq orders events across all cases. It is 0 until the store saves the
+	// event, then assigned once, increasing with every save.
+	Seq    uint64 `json:"seq"`
+	CaseID string `json:"case_id"`
+	Type   Type   `json:"type"`
+	// SubEvent is set on Case.Updated events only.
+	SubEvent SubEvent `json:"sub_event,omitempty"`
+	// ObjectID is the id of the case, company, individual or check the
+	// payload describes.
+	ObjectID string `json:"object_id"`
+	// Actor is who made the change, when the caller said so.
+	Actor Actor     `json:"actor,omitempty"`
+	At    time.Time `json:"at"`
+	// Payload is the JSON of the object after the change (before it, for
+	// deletions).
+	Payload json.RawMessage `json:"payload"`
+}
+
+// Name is the event's full name: the sub-event for Case.Updated, the type
+// otherwise.
+func (e Event) Name() string {
+	if e.SubEvent != "" {
+		return string(e.SubEvent)
+	}
+	return string(e.Type)
+}
+
+// Clone returns a deep copy of e.
+func (e Event) Clone() Event {
+	e.Payload = slices.Clone(e.Payload)
+	return e
+}
