@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/dossierkit/dossier/cases"
+	"github.com/dossierkit/dossier/customprop"
+	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/patch"
 	"github.com/dossierkit/dossier/risk"
 	"github.com/dossierkit/dossier/storage"
@@ -30,6 +32,9 @@ type CreateCaseInput struct {
 	Status cases.Status `json:"status,omitempty"`
 	// Metadata is optional string key-value data.
 	Metadata cases.Metadata `json:"metadata,omitempty"`
+	// CustomProperties sets values of the workspace's case custom
+	// properties; each is validated against its definition.
+	CustomProperties customprop.Patch `json:"custom_properties,omitempty"`
 }
 
 // UnmarshalJSON decodes the create payload, reporting every problem at once
@@ -40,6 +45,7 @@ func (in *CreateCaseInput) UnmarshalJSON(data []byte) error {
 	var ext *string
 	if err := patch.DecodeObject(data, map[string]any{
 		"name": &v.Name, "external_id": &ext, "status": &v.Status, "metadata": &v.Metadata,
+		"custom_properties": &v.CustomProperties,
 	}); err != nil {
 		return err
 	}
@@ -64,6 +70,9 @@ type UpdateCaseInput struct {
 	Status patch.Field[cases.Status] `json:"status,omitzero"`
 	// Metadata, when present, replaces the whole metadata; null removes it.
 	Metadata patch.Field[cases.Metadata] `json:"metadata,omitzero"`
+	// CustomProperties is a partial write: keys present are set, keys set
+	// to null are removed, absent keys are untouched.
+	CustomProperties customprop.Patch `json:"custom_properties,omitempty"`
 }
 
 // UnmarshalJSON decodes the update payload, reporting every problem at once
@@ -72,6 +81,7 @@ func (in *UpdateCaseInput) UnmarshalJSON(data []byte) error {
 	var v UpdateCaseInput
 	if err := patch.DecodeObject(data, map[string]any{
 		"name": &v.Name, "external_id": &v.ExternalID, "status": &v.Status, "metadata": &v.Metadata,
+		"custom_properties": &v.CustomProperties,
 	}); err != nil {
 		return err
 	}
@@ -133,6 +143,8 @@ func (w *Workspace) CreateCase(ctx context.Context, in CreateCaseInput) (*cases.
 	}
 	validateSettableStatus(&l, status, "create")
 	l.Merge("", in.Metadata.Validate())
+	props, err := w.props.Apply(customprop.TargetCase, nil, in.CustomProperties)
+	l.Merge("", err)
 	if err := l.Err(); err != nil {
 		return nil, err
 	}
@@ -146,12 +158,14 @@ func (w *Workspace) CreateCase(ctx context.Context, in CreateCaseInput) (*cases.
 		CreatedAt:  now,
 		UpdatedAt:  now,
 	}}
+	rec.Case.CustomProperties = props
 	w.derive(rec, now)
+	rec.Events = []event.Event{w.newEvent(ctx, rec.Case.ID, event.CaseCreated, "", rec.Case.ID, w.viewCase(rec.Case), now)}
 	saved, err := w.store.Create(ctx, rec)
 	if err != nil {
 		return nil, fmt.Errorf("dossier: create case: %w", err)
 	}
-	return &saved.Case, nil
+	return w.viewCase(saved.Case), nil
 }
 
 func validateSettableStatus(l *validation.List, s cases.Status, op string) {
@@ -173,7 +187,7 @@ func (w *Workspace) GetCase(ctx context.Context, idOrExternalID string) (*cases.
 	if err != nil {
 		return nil, fmt.Errorf("dossier: get case %q: %w", idOrExternalID, err)
 	}
-	return &rec.Case, nil
+	return w.viewCase(rec.Case), nil
 }
 
 // GetRecord returns the whole stored aggregate of a case (the case, its
@@ -205,10 +219,15 @@ func (w *Workspace) UpdateCase(ctx context.Context, caseID string, in UpdateCase
 	}
 	md, _ := in.Metadata.Get()
 	l.Merge("", md.Validate())
+	// Checked once without the stored values so that every problem of the
+	// input is reported before the case is loaded; applied again below on
+	// the stored values.
+	_, err := w.props.Apply(customprop.TargetCase, nil, in.CustomProperties)
+	l.Merge("", err)
 	if err := l.Err(); err != nil {
 		return nil, err
 	}
-	if !in.Name.Present() && !in.ExternalID.Present() && !in.Status.Present() && !in.Metadata.Present() {
+	if !in.Name.Present() && !in.ExternalID.Present() && !in.Status.Present() && !in.Metadata.Present() && len(in.CustomProperties) == 0 {
 		return w.GetCaseByID(ctx, caseID)
 	}
 	rec, err := w.mutate(ctx, caseID, func(rec *storage.Record, now time.Time) error {
@@ -228,12 +247,19 @@ func (w *Workspace) UpdateCase(ctx context.Context, caseID string, in UpdateCase
 		if in.Metadata.Present() {
 			c.Metadata = md.Clone()
 		}
+		if len(in.CustomProperties) > 0 {
+			props, err := w.props.Apply(customprop.TargetCase, c.CustomProperties, in.CustomProperties)
+			if err != nil {
+				return err
+			}
+			c.CustomProperties = props
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &rec.Case, nil
+	return w.viewCase(rec.Case), nil
 }
 
 // GetCaseByID returns the case with this id (never matched against external
@@ -243,7 +269,7 @@ func (w *Workspace) GetCaseByID(ctx context.Context, caseID string) (*cases.Case
 	if err != nil {
 		return nil, err
 	}
-	return &rec.Case, nil
+	return w.viewCase(rec.Case), nil
 }
 
 // ReviewCase records a review decision and moves the case to its status:
@@ -322,7 +348,7 @@ func (w *Workspace) ReviewCase(ctx context.Context, caseID string, in ReviewInpu
 	if err != nil {
 		return nil, err
 	}
-	return &rec.Case, nil
+	return w.viewCase(rec.Case), nil
 }
 
 // currentLevel is the level of the case's current risk, not_defined without
@@ -400,7 +426,7 @@ func (w *Workspace) ListCases(ctx context.Context, opts ListOptions) (CasePage, 
 	}
 	out := CasePage{Next: page.Next, Cases: make([]cases.Case, len(page.Records))}
 	for i, r := range page.Records {
-		out.Cases[i] = r.Case
+		out.Cases[i] = *w.viewCase(r.Case)
 	}
 	return out, nil
 }
@@ -420,9 +446,16 @@ func (w *Workspace) AllCases(ctx context.Context, opts ListOptions) iter.Seq2[*c
 				yield(nil, fmt.Errorf("dossier: list cases: %w", err))
 				return
 			}
-			if !yield(&rec.Case, nil) {
+			if !yield(w.viewCase(rec.Case), nil) {
 				return
 			}
 		}
 	}
+}
+
+// viewCase returns c as callers see it: without the values of archived
+// custom properties.
+func (w *Workspace) viewCase(c cases.Case) *cases.Case {
+	c.CustomProperties = w.props.Visible(customprop.TargetCase, c.CustomProperties)
+	return &c
 }

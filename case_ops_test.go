@@ -14,6 +14,7 @@ import (
 	"github.com/dossierkit/dossier"
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/patch"
+	"github.com/dossierkit/dossier/relation"
 	"github.com/dossierkit/dossier/risk"
 	"github.com/dossierkit/dossier/storage"
 	"github.com/dossierkit/dossier/validation"
@@ -604,6 +605,8 @@ func TestHTTPStatus(t *testing.T) {
 		{dossier.ErrConflict, 409},
 		{dossier.ErrDuplicateExternalID, 409},
 		{&cases.TransitionError{From: "closed", To: "approved", Via: "review"}, 409},
+		{fmt.Errorf("move: %w", cases.ErrCheckOverrideRequired), 409},
+		{&relation.OrphanError{IDs: []string{"i1"}}, 409},
 		{ctx.Err(), 499},
 		{context.DeadlineExceeded, 504},
 		{errors.New("disk on fire"), 500},

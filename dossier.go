@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/dossierkit/dossier/customprop"
 	"github.com/dossierkit/dossier/storage"
 )
 
@@ -28,6 +29,7 @@ const DefaultMaxAttempts = 10
 type Workspace struct {
 	store       storage.Store
 	settings    Settings
+	props       *customprop.Set // compiled settings.CustomProperties
 	clock       func() time.Time
 	ids         func() string
 	maxAttempts int
@@ -61,13 +63,14 @@ func New(store storage.Store, settings Settings, opts ...Option) (*Workspace, er
 	if store == nil {
 		return nil, errors.New("dossier: New: nil store")
 	}
-	s, err := settings.compile()
+	s, props, err := settings.compile()
 	if err != nil {
 		return nil, fmt.Errorf("dossier: settings: %w", err)
 	}
 	w := &Workspace{
 		store:       store,
 		settings:    s,
+		props:       props,
 		clock:       time.Now,
 		ids:         uuid.NewString,
 		maxAttempts: DefaultMaxAttempts,
@@ -103,24 +106,30 @@ func (w *Workspace) load(ctx context.Context, caseID string) (*storage.Record, e
 // with the loaded version. On a version conflict it waits briefly, reloads
 // and runs fn again, so fn must depend only on the record and its own
 // inputs. If fn returns an error nothing is saved; errNoChange returns the
-// loaded record unsaved.
+// loaded record unsaved, and so does a change that leaves the record as it
+// was. A saved change carries the events that describe it (changeEvents),
+// after any events fn appended itself.
 func (w *Workspace) mutate(ctx context.Context, caseID string, fn func(rec *storage.Record, now time.Time) error) (*storage.Record, error) {
 	for attempt := 1; ; attempt++ {
 		rec, err := w.load(ctx, caseID)
 		if err != nil {
 			return nil, err
 		}
-		version := rec.Version
+		before := rec.Clone()
 		now := w.now()
 		if err := fn(rec, now); err != nil {
 			if errors.Is(err, errNoChange) {
-				return w.load(ctx, caseID)
+				return before, nil
 			}
 			return nil, err
 		}
-		rec.Version = version
+		rec.Version = before.Version
 		w.derive(rec, now)
+		if sameRecord(before, rec) {
+			return before, nil // nothing changed: nothing to save or record
+		}
 		rec.Case.UpdatedAt = now
+		rec.Events = append(rec.Events, w.changeEvents(ctx, before, rec, now)...)
 		saved, err := w.store.Update(ctx, rec)
 		if err == nil {
 			return saved, nil

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/dossierkit/dossier/cases"
+	"github.com/dossierkit/dossier/relation"
 	"github.com/dossierkit/dossier/storage"
 	"github.com/dossierkit/dossier/validation"
 )
@@ -28,6 +29,10 @@ var (
 	// ErrInvalidTransition: the case's status cannot move to the requested
 	// one (HTTP 409); errors.As gives a *cases.TransitionError.
 	ErrInvalidTransition = cases.ErrInvalidTransition
+	// ErrOrphan: the change would leave entities unconnected to the main
+	// company (HTTP 409); errors.As gives a *relation.OrphanError naming
+	// them.
+	ErrOrphan = relation.ErrOrphan
 )
 
 // HTTPStatus maps an error returned by dossier to the HTTP status a host API
@@ -55,7 +60,7 @@ func HTTPStatus(err error) int {
 }
 
 // conflicts are the errors HTTPStatus maps to 409.
-var conflicts = []error{ErrConflict, ErrDuplicateExternalID, ErrInvalidTransition}
+var conflicts = []error{ErrConflict, ErrDuplicateExternalID, ErrInvalidTransition, ErrInvalidCheckTransition, ErrCheckOverrideRequired, ErrOrphan}
 
 func isConflict(err error) bool {
 	for _, c := range conflicts {

@@ -4,6 +4,7 @@ import (
 	"maps"
 
 	"github.com/dossierkit/dossier/cases"
+	"github.com/dossierkit/dossier/customprop"
 	"github.com/dossierkit/dossier/risk"
 	"github.com/dossierkit/dossier/validation"
 )
@@ -23,11 +24,20 @@ type Settings struct {
 	// review date plus the period of the case's current risk level; a level
 	// without a period schedules none.
 	ReviewPeriods map[risk.Level]cases.Period
+	// CustomProperties are the workspace's custom property definitions, for
+	// cases, companies and individuals. New validates them (unique keys per
+	// target, options for choices, a real ISO 4217 code for currencies, min
+	// <= max, ...); every write of custom_properties is then validated
+	// against them.
+	CustomProperties []customprop.Definition
 }
 
-// compile validates s and returns a private copy.
-func (s Settings) compile() (Settings, error) {
+// compile validates s and returns a private copy and the compiled custom
+// property definitions.
+func (s Settings) compile() (Settings, *customprop.Set, error) {
 	var l validation.List
+	props, err := customprop.NewSet(s.CustomProperties)
+	l.Merge("", err)
 	for level, p := range s.ReviewPeriods {
 		path := validation.Join("review_periods", string(level))
 		if !level.Valid() {
@@ -38,13 +48,17 @@ func (s Settings) compile() (Settings, error) {
 		}
 	}
 	if err := l.Err(); err != nil {
-		return Settings{}, err
+		return Settings{}, nil, err
 	}
-	return s.clone(), nil
+	return s.clone(), props, nil
 }
 
 func (s Settings) clone() Settings {
 	c := s
 	c.ReviewPeriods = maps.Clone(s.ReviewPeriods)
+	c.CustomProperties = nil
+	for _, d := range s.CustomProperties {
+		c.CustomProperties = append(c.CustomProperties, d.Clone())
+	}
 	return c
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/dossierkit/dossier/customprop"
 	"github.com/dossierkit/dossier/risk"
 	"github.com/dossierkit/dossier/validation"
 )
@@ -31,6 +32,10 @@ type Case struct {
 	Name       string   `json:"name"`
 	Status     Status   `json:"status"`
 	Metadata   Metadata `json:"metadata"`
+	// CustomProperties holds the values of the workspace's case custom
+	// properties; the Workspace validates every write against their
+	// definitions and leaves archived ones out on read.
+	CustomProperties customprop.Values `json:"custom_properties"`
 
 	ContactHasActions  bool  `json:"contact_has_actions"`
 	ReviewerHasActions bool  `json:"reviewer_has_actions"`
@@ -47,6 +52,7 @@ type Case struct {
 func (c Case) Clone() Case {
 	out := c
 	out.Metadata = c.Metadata.Clone()
+	out.CustomProperties = c.CustomProperties.Clone()
 	out.Review = c.Review.Clone()
 	if c.Risk != nil {
 		r := c.Risk.Clone()
@@ -86,25 +92,26 @@ func ValidateExternalID(l *validation.List, id string) {
 // caseJSON is the wire shape, in the API's member order; external_id is
 // null when unset.
 type caseJSON struct {
-	ID                 string     `json:"id"`
-	ExternalID         *string    `json:"external_id"`
-	Name               string     `json:"name"`
-	Status             Status     `json:"status"`
-	Metadata           Metadata   `json:"metadata"`
-	ContactHasActions  bool       `json:"contact_has_actions"`
-	ReviewerHasActions bool       `json:"reviewer_has_actions"`
-	Flags              Flags      `json:"flags"`
-	Risk               *risk.Risk `json:"risk"`
-	Review             *Review    `json:"review"`
-	CreatedAt          time.Time  `json:"created_at"`
-	UpdatedAt          time.Time  `json:"updated_at"`
+	ID                 string            `json:"id"`
+	ExternalID         *string           `json:"external_id"`
+	Name               string            `json:"name"`
+	Status             Status            `json:"status"`
+	Metadata           Metadata          `json:"metadata"`
+	CustomProperties   customprop.Values `json:"custom_properties"`
+	ContactHasActions  bool              `json:"contact_has_actions"`
+	ReviewerHasActions bool              `json:"reviewer_has_actions"`
+	Flags              Flags             `json:"flags"`
+	Risk               *risk.Risk        `json:"risk"`
+	Review             *Review           `json:"review"`
+	CreatedAt          time.Time         `json:"created_at"`
+	UpdatedAt          time.Time         `json:"updated_at"`
 }
 
 // MarshalJSON encodes c in the API's wire shape, with external_id null when
 // the case has none.
 func (c Case) MarshalJSON() ([]byte, error) {
 	out := caseJSON{
-		ID: c.ID, Name: c.Name, Status: c.Status, Metadata: c.Metadata,
+		ID: c.ID, Name: c.Name, Status: c.Status, Metadata: c.Metadata, CustomProperties: c.CustomProperties,
 		ContactHasActions: c.ContactHasActions, ReviewerHasActions: c.ReviewerHasActions, Flags: c.Flags,
 		Risk: c.Risk, Review: c.Review, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 	}
@@ -122,7 +129,7 @@ func (c *Case) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*c = Case{
-		ID: in.ID, Name: in.Name, Status: in.Status, Metadata: in.Metadata,
+		ID: in.ID, Name: in.Name, Status: in.Status, Metadata: in.Metadata, CustomProperties: in.CustomProperties,
 		ContactHasActions: in.ContactHasActions, ReviewerHasActions: in.ReviewerHasActions, Flags: in.Flags,
 		Risk: in.Risk, Review: in.Review, CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt,
 	}

@@ -1,0 +1,302 @@
+package dossier
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/dossierkit/dossier/cases"
+	"github.com/dossierkit/dossier/customprop"
+	"github.com/dossierkit/dossier/entity"
+	"github.com/dossierkit/dossier/event"
+	"github.com/dossierkit/dossier/relation"
+	"github.com/dossierkit/dossier/storage"
+	"github.com/dossierkit/dossier/validation"
+)
+
+type actorKey struct{}
+
+// WithActor returns a context that makes the Workspace record actor as the
+// author of the changes made with it (event.Event.Actor). Without it events
+// carry no actor.
+func WithActor(ctx context.Context, actor event.Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, actor)
+}
+
+func actorOf(ctx context.Context) event.Actor {
+	a, _ := ctx.Value(actorKey{}).(event.Actor)
+	return a
+}
+
+// newEvent builds an event with a new id and the JSON of obj as payload.
+func (w *Workspace) newEvent(ctx context.Context, caseID string, typ event.Type, sub event.SubEvent, objectID string, obj any, now time.Time) event.Event {
+	payload, err := json.Marshal(obj)
+	if err != nil {
+		// Every domain type marshals; a failure here is a programming error.
+		panic(fmt.Sprintf("dossier: marshal %s payload: %v", typ, err))
+	}
+	return event.Event{
+		ID: w.newID(), CaseID: caseID, Type: typ, SubEvent: sub, ObjectID: objectID,
+		Actor: actorOf(ctx), At: now, Payload: payload,
+	}
+}
+
+// changeEvents returns the events that describe the change from before to
+// after, in this order: company events, individual events, check events,
+// then one Case.Updated event per changed aspect of the case, in the order
+// of the event.SubEvent constants. Each sub-event is recorded at most once
+// per change, however many steps of the change touched it.
+//
+// A change to a relation is reported as an update of the entity it comes
+// from (the entity whose "relations" show it), unless that entity was
+// itself created or deleted by the change.
+func (w *Workspace) changeEvents(ctx context.Context, before, after *storage.Record, now time.Time) []event.Event {
+	caseID := after.Case.ID
+	var out []event.Event
+	emit := func(typ event.Type, sub event.SubEvent, objectID string, obj any) {
+		out = append(out, w.newEvent(ctx, caseID, typ, sub, objectID, obj, now))
+	}
+
+	// Entities whose relations changed.
+	relTouched := map[string]bool{}
+	rel := diffByID(before.Relations, after.Relations, func(r relation.Relation) string { return r.ID })
+	for _, r := range rel.created {
+		relTouched[r.From()] = true
+	}
+	for _, r := range rel.deleted {
+		relTouched[r.From()] = true
+	}
+	for _, r := range after.Relations {
+		if rel.updated[r.ID] {
+			relTouched[r.From()] = true
+		}
+	}
+
+	co := diffByID(before.Companies, after.Companies, func(c entity.Company) string { return c.ID })
+	for _, c := range co.created {
+		emit(event.CompanyCreated, "", c.ID, c)
+	}
+	for _, c := range after.Companies {
+		if co.updated[c.ID] || (relTouched[c.ID] && !co.isNew[c.ID]) {
+			emit(event.CompanyUpdated, "", c.ID, c)
+		}
+	}
+	for _, c := range co.deleted {
+		emit(event.CompanyDeleted, "", c.ID, c)
+	}
+
+	in := diffByID(before.Individuals, after.Individuals, func(i entity.Individual) string { return i.ID })
+	for _, i := range in.created {
+		emit(event.IndividualCreated, "", i.ID, i)
+	}
+	for _, i := range after.Individuals {
+		if in.updated[i.ID] || (relTouched[i.ID] && !in.isNew[i.ID]) {
+			emit(event.IndividualUpdated, "", i.ID, i)
+		}
+	}
+	for _, i := range in.deleted {
+		emit(event.IndividualDeleted, "", i.ID, i)
+	}
+
+	oldChecks := make(map[string]cases.Check, len(before.Checks))
+	for _, c := range before.Checks {
+		oldChecks[c.ID] = c
+	}
+	for _, c := range after.Checks {
+		old, existed := oldChecks[c.ID]
+		if existed && old.Status == c.Status && old.ReviewedAt.Equal(c.ReviewedAt) {
+			continue // no move and no new decision
+		}
+		if typ, ok := checkEvent(c.Status, existed); ok {
+			emit(typ, "", c.ID, c)
+		}
+	}
+	ch := diffByID(before.Checks, after.Checks, func(c cases.Check) string { return c.ID })
+	for _, c := range ch.deleted {
+		emit(event.CheckDeleted, "", c.ID, c)
+	}
+
+	b, a := &before.Case, &after.Case
+	for _, d := range []struct {
+		sub     event.SubEvent
+		changed bool
+	}{
+		{event.StatusUpdated, b.Status != a.Status},
+		{event.InfoUpdated, b.Name != a.Name || b.ExternalID != a.ExternalID || !sameProps(b.CustomProperties, a.CustomProperties)},
+		{event.MetadataUpdated, !sameMetadata(b.Metadata, a.Metadata)},
+		{event.ReviewUpdated, !sameJSON(b.Review, a.Review)},
+		{event.RiskUpdated, !sameJSON(b.Risk, a.Risk)},
+		{event.ContactHasActionsUpdated, b.ContactHasActions != a.ContactHasActions},
+		{event.ReviewerHasActionsUpdated, b.ReviewerHasActions != a.ReviewerHasActions},
+		{event.FlagsUpdated, b.Flags != a.Flags},
+	} {
+		if d.changed {
+			emit(event.CaseUpdated, d.sub, a.ID, w.viewCase(*a))
+		}
+	}
+	return out
+}
+
+// checkEvent names the event of a check that was created (existed false),
+// moved to status, or decided again in the same status (a re-approval with
+// override). A move to processing records nothing: the check is still
+// on its way.
+func checkEvent(status cases.CheckStatus, existed bool) (event.Type, bool) {
+	switch status {
+	case cases.CheckStatusInProgress:
+		return event.CheckStarted, true
+	case cases.CheckStatusProcessing:
+		return event.CheckStarted, !existed
+	case cases.CheckStatusNeedReview:
+		return event.CheckReviewNeeded, true
+	case cases.CheckStatusApproved:
+		return event.CheckApproved, true
+	case cases.CheckStatusRejected:
+		return event.CheckRejected, true
+	case cases.CheckStatusExpired:
+		return event.CheckExpired, true
+	}
+	return "", false
+}
+
+type diff[T any] struct {
+	created, deleted []T
+	updated, isNew   map[string]bool
+}
+
+// diffByID compares two lists of objects with ids, by the JSON of each
+// object.
+func diffByID[T any](before, after []T, id func(T) string) diff[T] {
+	d := diff[T]{updated: map[string]bool{}, isNew: map[string]bool{}}
+	old := make(map[string]T, len(before))
+	for _, v := range before {
+		old[id(v)] = v
+	}
+	seen := make(map[string]bool, len(after))
+	for _, v := range after {
+		k := id(v)
+		seen[k] = true
+		o, ok := old[k]
+		switch {
+		case !ok:
+			d.created = append(d.created, v)
+			d.isNew[k] = true
+		case !sameJSON(o, v):
+			d.updated[k] = true
+		}
+	}
+	for _, v := range before {
+		if !seen[id(v)] {
+			d.deleted = append(d.deleted, v)
+		}
+	}
+	return d
+}
+
+func sameJSON(a, b any) bool {
+	ja, errA := json.Marshal(a)
+	jb, errB := json.Marshal(b)
+	return errA == nil && errB == nil && bytes.Equal(ja, jb)
+}
+
+func sameMetadata(a, b cases.Metadata) bool {
+	if len(a) == 0 && len(b) == 0 {
+		return true
+	}
+	return sameJSON(a, b)
+}
+
+func sameProps(a, b customprop.Values) bool {
+	if len(a) == 0 && len(b) == 0 {
+		return true
+	}
+	return sameJSON(a, b)
+}
+
+// sameRecord reports whether two records hold the same data, ignoring the
+// case's updated_at.
+func sameRecord(a, b *storage.Record) bool {
+	a2, b2 := *a, *b
+	a2.Case.UpdatedAt, b2.Case.UpdatedAt = time.Time{}, time.Time{}
+	return sameJSON(&a2, &b2)
+}
+
+// Events returns the audit trail of a case: every event recorded with its
+// changes, oldest first, as a host application shows them in an activity
+// log. Events are kept while the case exists.
+func (w *Workspace) Events(ctx context.Context, caseID string) ([]event.Event, error) {
+	rec, err := w.load(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	return rec.Events, nil
+}
+
+// ErrNoOutbox is returned by the event-draining methods when the store does
+// not implement storage.Outbox.
+var ErrNoOutbox = errors.New("dossier: the store does not support event draining (storage.Outbox)")
+
+func (w *Workspace) outbox() (storage.Outbox, error) {
+	o, ok := w.store.(storage.Outbox)
+	if !ok {
+		return nil, ErrNoOutbox
+	}
+	return o, nil
+}
+
+// PendingEvents returns up to limit unacknowledged events across all cases
+// with a sequence number above after, in the order they were saved. Pass the
+// Seq of the last event of a page as after to read the next one.
+func (w *Workspace) PendingEvents(ctx context.Context, after uint64, limit int) ([]event.Event, error) {
+	o, err := w.outbox()
+	if err != nil {
+		return nil, err
+	}
+	if limit < 0 {
+		return nil, validation.New("limit", validation.CodeOutOfRange, "limit must not be negative")
+	}
+	return o.PendingEvents(ctx, after, limit)
+}
+
+// AckEvents marks events as delivered, by sequence number.
+func (w *Workspace) AckEvents(ctx context.Context, seqs ...uint64) error {
+	o, err := w.outbox()
+	if err != nil {
+		return err
+	}
+	return o.AckEvents(ctx, seqs...)
+}
+
+// Drain delivers every pending event to deliver, in order, acknowledging
+// each one deliver accepts (returns nil for). It stops at the first error,
+// which it returns: that event and the ones after it stay pending and are
+// delivered again by the next Drain. Delivery is therefore at-least-once; a
+// receiver de-duplicates by event id. Drain returns how many events were
+// delivered and acknowledged.
+func (w *Workspace) Drain(ctx context.Context, deliver func(context.Context, event.Event) error) (int, error) {
+	o, err := w.outbox()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	var after uint64
+	for {
+		page, err := o.PendingEvents(ctx, after, 0)
+		if err != nil || len(page) == 0 {
+			return n, err
+		}
+		for _, ev := range page {
+			if err := deliver(ctx, ev); err != nil {
+				return n, fmt.Errorf("dossier: deliver event %s (seq %d): %w", ev.ID, ev.Seq, err)
+			}
+			if err := o.AckEvents(ctx, ev.Seq); err != nil {
+				return n, err
+			}
+			n++
+			after = ev.Seq
+		}
+	}
+}

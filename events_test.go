@@ -1,0 +1,292 @@
+package dossier_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/dossierkit/dossier"
+	"github.com/dossierkit/dossier/cases"
+	"github.com/dossierkit/dossier/entity"
+	"github.com/dossierkit/dossier/event"
+	"github.com/dossierkit/dossier/patch"
+	"github.com/dossierkit/dossier/relation"
+)
+
+// eventNames returns the names of the events of a case recorded after the first
+// skip ones.
+func eventNames(t *testing.T, w *dossier.Workspace, caseID string, skip int) []string {
+	t.Helper()
+	evs, err := w.Events(context.Background(), caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range evs[skip:] {
+		out = append(out, e.Name())
+	}
+	return out
+}
+
+func eventCount(t *testing.T, w *dossier.Workspace, caseID string) int {
+	t.Helper()
+	evs, err := w.Events(context.Background(), caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(evs)
+}
+
+func TestCaseOperationEvents(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		op   func(w *dossier.Workspace, id string) error
+		want []string
+	}{
+		{"rename", func(w *dossier.Workspace, id string) error {
+			_, err := w.UpdateCase(ctx, id, dossier.UpdateCaseInput{Name: patch.Value("B")})
+			return err
+		}, []string{"Case.InfoUpdated"}},
+		{"external id and metadata", func(w *dossier.Workspace, id string) error {
+			_, err := w.UpdateCase(ctx, id, dossier.UpdateCaseInput{ExternalID: patch.Value("x"), Metadata: patch.Null[cases.Metadata]()})
+			return err
+		}, []string{"Case.InfoUpdated", "Case.MetadataUpdated"}},
+		{"same values again", func(w *dossier.Workspace, id string) error {
+			_, err := w.UpdateCase(ctx, id, dossier.UpdateCaseInput{Name: patch.Value("A"), Metadata: patch.Value(cases.Metadata{"k": "v"})})
+			return err
+		}, nil},
+		{"draft", func(w *dossier.Workspace, id string) error {
+			_, err := w.UpdateCase(ctx, id, dossier.UpdateCaseInput{Status: patch.Value(cases.StatusDraft)})
+			return err
+		}, []string{"Case.StatusUpdated"}},
+		{"approve", func(w *dossier.Workspace, id string) error {
+			_, err := w.ReviewCase(ctx, id, dossier.ReviewInput{Status: cases.ReviewApproved})
+			return err
+		}, []string{"Case.StatusUpdated", "Case.ReviewUpdated"}},
+		{"refused review", func(w *dossier.Workspace, id string) error {
+			_, err := w.ReviewCase(ctx, id, dossier.ReviewInput{Status: cases.ReviewApproved, Comment: strings.Repeat("x", dossier.MaxCommentLen+1)})
+			if err == nil {
+				return errors.New("accepted")
+			}
+			return nil
+		}, nil},
+		{"refused transition", func(w *dossier.Workspace, id string) error {
+			if _, err := w.ReviewCase(ctx, id, dossier.ReviewInput{Status: cases.ReviewClosed}); err != nil {
+				return err
+			}
+			_, err := w.ReviewCase(ctx, id, dossier.ReviewInput{Status: cases.ReviewRejected})
+			if !errors.Is(err, dossier.ErrInvalidTransition) {
+				return fmt.Errorf("got %v", err)
+			}
+			return nil
+		}, []string{"Case.StatusUpdated", "Case.ReviewUpdated"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorkspace(t, dossier.Settings{})
+			c, err := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "A", Metadata: cases.Metadata{"k": "v"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := eventNames(t, w, c.ID, 0); fmt.Sprint(got) != "[Case.Created]" {
+				t.Fatalf("create recorded %v", got)
+			}
+			if err := tt.op(w, c.ID); err != nil {
+				t.Fatal(err)
+			}
+			if got := eventNames(t, w, c.ID, 1); fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Fatalf("recorded %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestEventContent(t *testing.T) {
+	ctx := dossier.WithActor(context.Background(), event.ActorUser)
+	w := newWorkspace(t, dossier.Settings{})
+	c, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "A"})
+	updated, _ := w.UpdateCase(context.Background(), c.ID, dossier.UpdateCaseInput{Name: patch.Value("B")})
+	evs, _ := w.Events(ctx, c.ID)
+	if len(evs) != 2 {
+		t.Fatalf("%d events", len(evs))
+	}
+	created, info := evs[0], evs[1]
+	if created.Actor != event.ActorUser || info.Actor != "" {
+		t.Fatalf("actors %q, %q", created.Actor, info.Actor)
+	}
+	if created.CaseID != c.ID || created.ObjectID != c.ID || created.Seq == 0 || info.Seq <= created.Seq || created.ID == info.ID {
+		t.Fatalf("events %+v %+v", created, info)
+	}
+	if !info.At.Equal(updated.UpdatedAt) {
+		t.Fatalf("event time %v, change time %v", info.At, updated.UpdatedAt)
+	}
+	var payload cases.Case
+	if err := json.Unmarshal(info.Payload, &payload); err != nil || payload.Name != "B" {
+		t.Fatalf("payload is not the case after the change: %s", info.Payload)
+	}
+}
+
+func TestDrainAtLeastOnce(t *testing.T) {
+	ctx := context.Background()
+	w := newWorkspace(t, dossier.Settings{})
+	a, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "A"})
+	b, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "B"})
+	w.UpdateCase(ctx, a.ID, dossier.UpdateCaseInput{Name: patch.Value("A2")})
+	w.UpdateCase(ctx, b.ID, dossier.UpdateCaseInput{Name: patch.Value("B2")})
+
+	var got []string
+	fail := 3
+	deliver := func(_ context.Context, e event.Event) error {
+		if len(got) == fail {
+			fail = -1
+			return errors.New("receiver down")
+		}
+		var c cases.Case
+		_ = json.Unmarshal(e.Payload, &c)
+		got = append(got, e.Name()+" "+c.Name)
+		return nil
+	}
+	n, err := w.Drain(ctx, deliver)
+	if err == nil || n != 3 {
+		t.Fatalf("first drain: %d, %v; want 3 and the receiver's error", n, err)
+	}
+	n, err = w.Drain(ctx, deliver)
+	if err != nil || n != 1 {
+		t.Fatalf("second drain: %d, %v", n, err)
+	}
+	want := "[Case.Created A Case.Created B Case.InfoUpdated A2 Case.InfoUpdated B2]"
+	if fmt.Sprint(got) != want {
+		t.Fatalf("delivered %v\nwant      %v", got, want)
+	}
+	if n, err := w.Drain(ctx, deliver); n != 0 || err != nil {
+		t.Fatalf("third drain: %d, %v", n, err)
+	}
+	// Delivered events stay in the audit trail.
+	if eventCount(t, w, a.ID) != 2 {
+		t.Fatal("draining removed events from the audit trail")
+	}
+}
+
+// TestCheckEvents walks one check through its life and asserts the exact
+// events of each step: the check's own event, then the case's derived
+// changes, with Case.FlagsUpdated at most once per change.
+func TestCheckEvents(t *testing.T) {
+	ctx := context.Background()
+	w := newWorkspace(t, dossier.Settings{})
+	c, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "A"})
+	seen := 1
+	step := func(name string, op func() error, want ...string) {
+		t.Helper()
+		if err := op(); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got := eventNames(t, w, c.ID, seen)
+		seen += len(got)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%s recorded %v\nwant %v", name, got, want)
+		}
+	}
+	var checkID string
+	step("add", func() error {
+		ch, err := w.AddCheck(ctx, c.ID, dossier.AddCheckInput{Type: cases.CheckTypeAML})
+		if ch != nil {
+			checkID = ch.ID
+		}
+		return err
+	}, "Check.Started", "Case.ContactHasActionsUpdated", "Case.FlagsUpdated")
+	step("submit", func() error {
+		_, err := w.MoveCheck(ctx, checkID, cases.CheckStatusNeedReview, cases.MoveOptions{})
+		return err
+	}, "Check.ReviewNeeded", "Case.ContactHasActionsUpdated", "Case.ReviewerHasActionsUpdated", "Case.FlagsUpdated")
+	step("approve", func() error {
+		_, err := w.ReviewCheck(ctx, checkID, cases.CheckDecision{Status: cases.CheckStatusApproved, Comment: "ok"})
+		return err
+	}, "Check.Approved", "Case.ReviewerHasActionsUpdated", "Case.FlagsUpdated")
+	step("re-approve with override", func() error {
+		_, err := w.ReviewCheck(ctx, checkID, cases.CheckDecision{Status: cases.CheckStatusApproved, Comment: "confirmed", Override: true})
+		return err
+	}, "Check.Approved")
+	step("refused move", func() error {
+		_, err := w.MoveCheck(ctx, checkID, cases.CheckStatusInProgress, cases.MoveOptions{})
+		if !errors.Is(err, dossier.ErrCheckOverrideRequired) {
+			return fmt.Errorf("got %v", err)
+		}
+		return nil
+	})
+	step("delete", func() error { return w.DeleteCheck(ctx, checkID) },
+		"Check.Deleted", "Case.FlagsUpdated")
+}
+
+// TestEntityEvents asserts the exact events of entity and relation
+// operations: a relation change is an update of the entity it comes from,
+// unless that entity is created or deleted by the same change.
+func TestEntityEvents(t *testing.T) {
+	ctx := context.Background()
+	w := newWorkspace(t, dossier.Settings{})
+	c, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "A"})
+	seen := 1
+	step := func(name string, op func() error, want ...string) {
+		t.Helper()
+		if err := op(); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got := eventNames(t, w, c.ID, seen)
+		seen += len(got)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%s recorded %v\nwant %v", name, got, want)
+		}
+	}
+	var mainID, affID, indID, relID string
+	step("main company", func() error {
+		v, err := w.AddCompany(ctx, c.ID, entity.CompanyInput{Name: "Main"})
+		if err == nil {
+			mainID = v.Company.ID
+		}
+		return err
+	}, "Company.Created")
+	step("affiliated company", func() error {
+		v, err := w.AddCompany(ctx, c.ID, entity.CompanyInput{Name: "Holding", Type: entity.CompanyAffiliated})
+		if err == nil {
+			affID = v.Company.ID
+		}
+		return err
+	}, "Company.Created")
+	step("individual linked to the holding", func() error {
+		v, err := w.AddIndividual(ctx, c.ID, entity.IndividualInput{FirstName: "Tony", LastName: "Stark",
+			Relations: []entity.Link{{ToCompanyID: affID, OwnershipPercentage: entity.MustPercentage("60")}}})
+		if err == nil {
+			indID = v.Individual.ID
+		}
+		return err
+	}, "Individual.Created")
+	step("refused orphaning delete", func() error {
+		if err := w.DeleteCompany(ctx, affID); !errors.Is(err, dossier.ErrOrphan) {
+			return fmt.Errorf("got %v, want ErrOrphan", err)
+		}
+		return nil
+	})
+	step("relation to the main company", func() error {
+		r, err := w.AddRelation(ctx, c.ID, relation.Input{FromIndividualID: indID, ToCompanyID: mainID,
+			Roles: []entity.Role{entity.RoleLegalRepresentative}})
+		if err == nil {
+			relID = r.ID
+		}
+		return err
+	}, "Individual.Updated")
+	step("rename the holding", func() error {
+		_, err := w.UpdateCompany(ctx, affID, entity.CompanyUpdate{Name: patch.Value("Holding SA")})
+		return err
+	}, "Company.Updated")
+	step("delete the relation", func() error { return w.DeleteRelation(ctx, relID) }, "Individual.Updated")
+	step("delete the individual", func() error { return w.DeleteIndividual(ctx, indID) }, "Individual.Deleted")
+	step("check on the holding", func() error {
+		_, err := w.AddCheck(ctx, c.ID, dossier.AddCheckInput{Type: cases.CheckTypeCompanyMonitoring, CompanyID: affID})
+		return err
+	}, "Check.Started", "Case.ContactHasActionsUpdated", "Case.FlagsUpdated")
+	step("delete the holding and its check", func() error { return w.DeleteCompany(ctx, affID) },
+		"Company.Deleted", "Check.Deleted", "Case.ContactHasActionsUpdated", "Case.FlagsUpdated")
+}
