@@ -30,6 +30,8 @@ type Settings struct {
 	// <= max, ...); every write of custom_properties is then validated
 	// against them.
 	CustomProperties []customprop.Definition
+	// Ownership configures total interests and beneficial owners.
+	Ownership OwnershipSettings
 }
 
 // compile validates s and returns a private copy and the compiled custom
@@ -38,6 +40,7 @@ func (s Settings) compile() (Settings, *customprop.Set, error) {
 	var l validation.List
 	props, err := customprop.NewSet(s.CustomProperties)
 	l.Merge("", err)
+	l.Merge("ownership.policy", s.Ownership.Policy.Validate())
 	for level, p := range s.ReviewPeriods {
 		path := validation.Join("review_periods", string(level))
 		if !level.Valid() {

@@ -10,6 +10,7 @@ import (
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/customprop"
 	"github.com/dossierkit/dossier/entity"
+	"github.com/dossierkit/dossier/ownership"
 	"github.com/dossierkit/dossier/relation"
 	"github.com/dossierkit/dossier/storage"
 	"github.com/dossierkit/dossier/validation"
@@ -119,9 +120,13 @@ func (w *Workspace) ListIndividuals(ctx context.Context, caseID string) ([]relat
 	if err != nil {
 		return nil, err
 	}
+	res, err := w.totals(rec)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]relation.IndividualView, 0, len(rec.Individuals))
 	for _, p := range rec.Individuals {
-		v, err := w.individualView(rec, p.ID)
+		v, err := w.individualViewWith(rec, p.ID, res)
 		if err != nil {
 			return nil, err
 		}
@@ -388,13 +393,25 @@ func (w *Workspace) companyView(rec *storage.Record, id string) (*relation.Compa
 	return &v, nil
 }
 
-// individualView is companyView for an individual.
+// individualView is companyView for an individual, whose top-level
+// ownership and voting-rights totals are filled from the computed ones (see
+// fillTotals).
 func (w *Workspace) individualView(rec *storage.Record, id string) (*relation.IndividualView, error) {
+	res, err := w.totals(rec)
+	if err != nil {
+		return nil, err
+	}
+	return w.individualViewWith(rec, id, res)
+}
+
+// individualViewWith is individualView with the totals already computed.
+func (w *Workspace) individualViewWith(rec *storage.Record, id string, res *ownership.Result) (*relation.IndividualView, error) {
 	v, ok := graphOf(rec).IndividualView(id)
 	if !ok {
 		return nil, fmt.Errorf("dossier: individual %q: %w", id, ErrNotFound)
 	}
 	v.CustomProperties = visible(w.props.Visible(customprop.TargetIndividual, v.CustomProperties))
+	fillTotals(&v.Individual, res)
 	return &v, nil
 }
 
