@@ -8,12 +8,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/dossierkit/dossier"
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/entity"
 	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/patch"
 	"github.com/dossierkit/dossier/relation"
+	"github.com/dossierkit/dossier/risk"
 )
 
 // eventNames returns the names of the events of a case recorded after the first
@@ -289,4 +292,54 @@ func TestEntityEvents(t *testing.T) {
 	}, "Check.Started", "Case.ContactHasActionsUpdated", "Case.FlagsUpdated")
 	step("delete the holding and its check", func() error { return w.DeleteCompany(ctx, affID) },
 		"Company.Deleted", "Check.Deleted", "Case.ContactHasActionsUpdated", "Case.FlagsUpdated")
+}
+
+// TestRiskOperationEvents asserts the events of risk operations. Storing an
+// automatic risk while the case is in manual mode changes no current risk
+// and so records no event (the risk history keeps it); a duplicate stores
+// nothing and records nothing.
+func TestRiskOperationEvents(t *testing.T) {
+	ctx := context.Background()
+	w := newWorkspace(t, dossier.Settings{ReviewPeriods: map[risk.Level]cases.Period{
+		risk.LevelNotDefined: {Years: 2}, risk.LevelLow: {Years: 1}, risk.LevelHigh: {Months: 6}}})
+	c, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "A"})
+	seen := 1
+	step := func(name string, op func() error, want ...string) {
+		t.Helper()
+		if err := op(); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got := eventNames(t, w, c.ID, seen)
+		seen += len(got)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%s recorded %v\nwant %v", name, got, want)
+		}
+	}
+	score := decimal.NewFromInt(10067)
+	push := func(level risk.Level, s decimal.Decimal) func() error {
+		return func() error {
+			_, _, err := w.PushAutomaticRisk(ctx, c.ID, risk.Input{Level: level, Score: &s})
+			return err
+		}
+	}
+	step("approve with a computed next review", func() error {
+		_, err := w.ReviewCase(ctx, c.ID, dossier.ReviewInput{Status: cases.ReviewApproved})
+		return err
+	}, "Case.StatusUpdated", "Case.ReviewUpdated")
+	step("first automatic risk moves the computed review date", push(risk.LevelLow, score),
+		"Case.ReviewUpdated", "Case.RiskUpdated")
+	step("the same risk again", push(risk.LevelLow, decimal.RequireFromString("10067.0")))
+	step("manual override", func() error {
+		_, err := w.SetManualRisk(ctx, c.ID, risk.Input{Level: risk.LevelHigh})
+		return err
+	}, "Case.ReviewUpdated", "Case.RiskUpdated")
+	step("automatic risk while manual", push(risk.LevelMedium, score))
+	step("enable automatic again", func() error {
+		_, err := w.EnableAutomaticRisk(ctx, c.ID)
+		return err
+	}, "Case.ReviewUpdated", "Case.RiskUpdated")
+	step("enable automatic when already automatic", func() error {
+		_, err := w.EnableAutomaticRisk(ctx, c.ID)
+		return err
+	})
 }
