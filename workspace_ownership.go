@@ -81,7 +81,7 @@ func (w *Workspace) Ownership(ctx context.Context, caseID string) (*OwnershipRep
 			{ownership.Ownership, p.OwnershipPercentage},
 			{ownership.Voting, p.VotingRightsPercentage},
 		} {
-			d, err := res.Compare(p.ID, c.in, toPercent(c.declared))
+			d, err := res.Compare(p.ID, c.in, c.declared)
 			if errors.Is(err, ownership.ErrUnknownNode) {
 				continue // no relation carries an interest of this individual
 			}
@@ -132,11 +132,4 @@ func fillTotals(p *entity.Individual, res *ownership.Result) {
 			*f.dst = entity.PercentageOf(d)
 		}
 	}
-}
-
-func toPercent(p entity.Percentage) ownership.Percent {
-	if d, ok := p.Decimal(); ok {
-		return ownership.Known(d)
-	}
-	return ownership.Unknown()
 }

@@ -155,6 +155,8 @@ func (p *Percent) UnmarshalJSON(b []byte) error {
 		text = strings.TrimSpace(s)
 	} else if !json.Valid(b) {
 		return validation.New("", validation.CodeInvalidFormat, "must be a number or null")
+	} else if c := b[0]; c != '-' && (c < '0' || c > '9') {
+		return validation.New("", validation.CodeInvalidType, "must be a number or null") // true, [], {}
 	}
 	d, err := parseBoundedDecimal(text)
 	if err != nil {

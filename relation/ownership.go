@@ -3,7 +3,6 @@ package relation
 import (
 	"errors"
 
-	"github.com/dossierkit/dossier/entity"
 	"github.com/dossierkit/dossier/ownership"
 )
 
@@ -20,8 +19,8 @@ func (g Graph) Edges() []ownership.Edge {
 		edges[i] = ownership.Edge{
 			From:      r.From(),
 			To:        r.ToCompanyID,
-			Ownership: percent(r.OwnershipPercentage),
-			Voting:    percent(r.VotingRightsPercentage),
+			Ownership: r.OwnershipPercentage,
+			Voting:    r.VotingRightsPercentage,
 		}
 	}
 	return edges
@@ -36,11 +35,4 @@ func Totals(g Graph, opts ownership.Options) (*ownership.Result, error) {
 		return nil, ErrNoMainCompany
 	}
 	return ownership.Compute(main.ID, g.Edges(), opts)
-}
-
-func percent(p entity.Percentage) ownership.Percent {
-	if d, ok := p.Decimal(); ok {
-		return ownership.Known(d)
-	}
-	return ownership.Unknown()
 }
