@@ -174,6 +174,23 @@ func TestDrainAtLeastOnce(t *testing.T) {
 	}
 }
 
+// eventSteps returns a function that runs one operation and checks the
+// names of the events it recorded in the case, in order.
+func eventSteps(t *testing.T, w *dossier.Workspace, caseID string) func(name string, op func() error, want ...string) {
+	seen := eventCount(t, w, caseID)
+	return func(name string, op func() error, want ...string) {
+		t.Helper()
+		if err := op(); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got := eventNames(t, w, caseID, seen)
+		seen += len(got)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%s recorded %v\nwant %v", name, got, want)
+		}
+	}
+}
+
 // TestCheckEvents walks one check through its life and asserts the exact
 // events of each step: the check's own event, then the case's derived
 // changes, with Case.FlagsUpdated at most once per change.
@@ -181,18 +198,7 @@ func TestCheckEvents(t *testing.T) {
 	ctx := context.Background()
 	w := newWorkspace(t, dossier.Settings{})
 	c, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "A"})
-	seen := 1
-	step := func(name string, op func() error, want ...string) {
-		t.Helper()
-		if err := op(); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		got := eventNames(t, w, c.ID, seen)
-		seen += len(got)
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Fatalf("%s recorded %v\nwant %v", name, got, want)
-		}
-	}
+	step := eventSteps(t, w, c.ID)
 	var checkID string
 	step("add", func() error {
 		ch, err := w.AddCheck(ctx, c.ID, dossier.AddCheckInput{Type: cases.CheckTypeAML})
@@ -231,18 +237,7 @@ func TestEntityEvents(t *testing.T) {
 	ctx := context.Background()
 	w := newWorkspace(t, dossier.Settings{})
 	c, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "A"})
-	seen := 1
-	step := func(name string, op func() error, want ...string) {
-		t.Helper()
-		if err := op(); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		got := eventNames(t, w, c.ID, seen)
-		seen += len(got)
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Fatalf("%s recorded %v\nwant %v", name, got, want)
-		}
-	}
+	step := eventSteps(t, w, c.ID)
 	var mainID, affID, indID, relID string
 	step("main company", func() error {
 		v, err := w.AddCompany(ctx, c.ID, entity.CompanyInput{Name: "Main"})
@@ -303,18 +298,7 @@ func TestRiskOperationEvents(t *testing.T) {
 	w := newWorkspace(t, dossier.Settings{ReviewPeriods: map[risk.Level]cases.Period{
 		risk.LevelNotDefined: {Years: 2}, risk.LevelLow: {Years: 1}, risk.LevelHigh: {Months: 6}}})
 	c, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "A"})
-	seen := 1
-	step := func(name string, op func() error, want ...string) {
-		t.Helper()
-		if err := op(); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		got := eventNames(t, w, c.ID, seen)
-		seen += len(got)
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Fatalf("%s recorded %v\nwant %v", name, got, want)
-		}
-	}
+	step := eventSteps(t, w, c.ID)
 	score := decimal.NewFromInt(10067)
 	push := func(level risk.Level, s decimal.Decimal) func() error {
 		return func() error {

@@ -17,7 +17,6 @@ import (
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/patch"
 	"github.com/dossierkit/dossier/risk"
-	"github.com/dossierkit/dossier/storage/memory"
 	"github.com/dossierkit/dossier/validation"
 )
 
@@ -671,22 +670,9 @@ func TestRiskConcurrentPushes(t *testing.T) {
 	}
 }
 
-// riskExampleWorkspace returns a workspace with a fixed clock and readable
-// ids, so that the example prints the same output every run.
-func riskExampleWorkspace(s dossier.Settings) *dossier.Workspace {
-	var n atomic.Int64
-	ids := func() string { return fmt.Sprintf("id-%d", n.Add(1)) }
-	clock := func() time.Time { return time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC) }
-	w, err := dossier.New(memory.New(), s, dossier.WithClock(clock), dossier.WithIDGenerator(ids))
-	if err != nil {
-		panic(err)
-	}
-	return w
-}
-
 func ExampleWorkspace_PushAutomaticRisk() {
 	ctx := context.Background()
-	w := riskExampleWorkspace(dossier.Settings{ManualRiskCommentRequired: true})
+	w := exampleWorkspace(dossier.Settings{ManualRiskCommentRequired: true})
 	c, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "Acme Ltd"})
 
 	// A scoring system pushes a risk (the request body of the API).
