@@ -416,7 +416,7 @@ func testCaseOfEntity(t *testing.T, s storage.Store) {
 	rec := newRecord("c1", "")
 	rec.Companies = []entity.Company{{ID: "co1"}, {ID: "co2"}}
 	rec.Individuals = []entity.Individual{{ID: "in1"}}
-	rec.Checks = []cases.Check{{ID: "ch1"}}
+	rec.Checks = []cases.Check{{ID: "ch1", Type: cases.CheckTypeAML, Status: cases.CheckStatusInProgress, CreatedAt: epoch, UpdatedAt: epoch}}
 	created := mustCreate(t, s, rec)
 	mustCreate(t, s, newRecord("c2", ""))
 	for _, id := range []string{"co1", "co2", "in1", "ch1"} {

@@ -1,0 +1,16 @@
+package file
+
+import (
+	"os"
+	"strconv"
+)
+
+// CompactMinEnv lets the crash test make compactions frequent in its child
+// processes, so that kills also land in the middle of them.
+const CompactMinEnv = "DOSSIER_FILE_TEST_COMPACT_MIN"
+
+func init() {
+	if n, err := strconv.Atoi(os.Getenv(CompactMinEnv)); err == nil && n > 0 {
+		compactMin = n
+	}
+}

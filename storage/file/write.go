@@ -1,0 +1,362 @@
+package file
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/dossierkit/dossier/storage"
+	"github.com/dossierkit/dossier/validation"
+)
+
+// beginWrite takes the exclusive lock and brings the index up to date.
+func (s *Store) beginWrite(ctx context.Context, op string) error {
+	if s.closed.Load() {
+		return ErrClosed
+	}
+	if err := s.lk.lockExclusive(ctx, op); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	err := s.refresh(true)
+	if err == nil && !s.diskOK {
+		err = s.rebuild(true)
+	}
+	if err == nil {
+		err = s.settle()
+	}
+	if err != nil {
+		s.endWrite()
+		return fmt.Errorf("file: %s: %w", op, err)
+	}
+	return nil
+}
+
+func (s *Store) endWrite() {
+	s.mu.Unlock()
+	s.lk.unlockExclusive()
+}
+
+// commit makes le durable in the log, then writes (or, for a delete,
+// removes) the record file, under the exclusive lock. On success s.idx
+// includes le.
+func (s *Store) commit(op string, le *logEntry, file []byte) error {
+	if err := s.bumpSeq(); err != nil {
+		return fmt.Errorf("file: %s case %s: %w", op, le.ID, err)
+	}
+	n, err := s.appendLog(le)
+	if err != nil {
+		s.loaded = false
+		return fmt.Errorf("file: %s case %s: %w", op, le.ID, err)
+	}
+	// From here on a failure may leave an entry that did not land: the next
+	// refresh re-reads the log and checks it.
+	if err := s.writeRecord(le, file); err != nil {
+		s.loaded = false
+		return fmt.Errorf("file: %s case %s: %w", op, le.ID, err)
+	}
+	s.idx.apply(le)
+	s.logOff += n
+	s.logEntries++
+	// A failed update of the synced mark only costs the next writer an extra
+	// directory sync.
+	_ = s.writeLockState(lockState{seq: s.seq, synced: le.Gen})
+	if s.logEntries >= max(compactMin, len(s.idx.cases)) {
+		if err := s.writeIndex(); err != nil {
+			// The write itself succeeded; the next refresh reloads
+			// whatever the compaction left, which is consistent.
+			s.loaded = false
+		}
+	}
+	return nil
+}
+
+// writeRecord performs the file part of a commit. The log is fsynced while
+// the temporary record file is written and fsynced, and both are durable
+// before the rename.
+func (s *Store) writeRecord(le *logEntry, file []byte) error {
+	var logSynced chan error
+	if !s.opts.NoSync {
+		logSynced = make(chan error, 1)
+		logf := s.logf
+		go func() { logSynced <- logf.Sync() }()
+	}
+	waitLog := func() error {
+		if logSynced == nil {
+			return nil
+		}
+		if err := <-logSynced; err != nil {
+			return fmt.Errorf("sync index log: %w", err)
+		}
+		return nil
+	}
+	path := s.recPath(le.ID)
+	if file == nil {
+		if err := waitLog(); err != nil {
+			return err
+		}
+		if err := os.Remove(path); err != nil {
+			return fmt.Errorf("remove record file: %w", err)
+		}
+	} else {
+		tmp, tmpPath, err := createTemp(s.recDir, recordName(le.ID))
+		if err != nil {
+			waitLog()
+			return fmt.Errorf("write record file: %w", err)
+		}
+		_, err = tmp.Write(file)
+		if err == nil {
+			err = s.sync(tmp)
+		}
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if lerr := waitLog(); err == nil {
+			err = lerr
+		}
+		if err == nil {
+			err = os.Rename(tmpPath, path)
+		}
+		if err != nil {
+			os.Remove(tmpPath)
+			return fmt.Errorf("write record file: %w", err)
+		}
+	}
+	if err := s.syncD(s.recD); err != nil {
+		return fmt.Errorf("sync records directory (the change is visible but may not survive a system crash): %w", err)
+	}
+	return nil
+}
+
+// checkInput rejects records the store cannot keep losslessly: ids must be
+// valid UTF-8 (JSON would replace invalid bytes) and the case id not empty.
+func checkInput(rec *storage.Record) error {
+	var l validation.List
+	if rec == nil {
+		l.Add("", validation.CodeRequired, "record is nil")
+		return l.Err()
+	}
+	switch id := rec.Case.ID; {
+	case id == "":
+		l.Add("case.id", validation.CodeRequired, "record has no case id")
+	case !utf8.ValidString(id):
+		l.Add("case.id", validation.CodeInvalidFormat, "case id is not valid UTF-8")
+	case len(id) > maxIDLen:
+		l.Addf("case.id", validation.CodeTooLong, "case id has %d bytes, at most %d allowed", len(id), maxIDLen)
+	}
+	if !utf8.ValidString(rec.Case.ExternalID) {
+		l.Add("case.external_id", validation.CodeInvalidFormat, "external id is not valid UTF-8")
+	}
+	for _, id := range rec.EntityIDs() {
+		if !utf8.ValidString(id) {
+			l.Addf("entity_ids", validation.CodeInvalidFormat, "entity id %q is not valid UTF-8", id)
+		}
+	}
+	return l.Err()
+}
+
+// errStaleIndex: the index and a record file disagree; the writer rebuilds
+// the index and checks again.
+var errStaleIndex = errors.New("index disagrees with the record file")
+
+// checkFile compares the record file of case id with its index entry.
+func (s *Store) checkFile(id string, e *entry) error {
+	h, err := readHeader(s.recPath(id))
+	var d *damage
+	switch {
+	case errors.As(err, &d):
+		return nil // overwriting a damaged file repairs it
+	case errors.Is(err, fs.ErrNotExist):
+		return errStaleIndex
+	case err != nil:
+		return err
+	case h.gen != e.FileGen || h.id != id:
+		return errStaleIndex
+	}
+	return nil
+}
+
+// withWrite runs fn under the exclusive lock with a current index; when fn
+// finds the index stale, the index is rebuilt from the files and fn runs
+// once more.
+func (s *Store) withWrite(ctx context.Context, op string, fn func() error) error {
+	if err := s.beginWrite(ctx, op); err != nil {
+		return err
+	}
+	defer s.endWrite()
+	err := fn()
+	if errors.Is(err, errStaleIndex) {
+		if err := s.rebuild(true); err != nil {
+			return fmt.Errorf("file: %s: %w", op, err)
+		}
+		if err = fn(); errors.Is(err, errStaleIndex) {
+			return fmt.Errorf("file: %s: %w", op, err)
+		}
+	}
+	return err
+}
+
+// Create implements storage.Store. The record file and the index entry are
+// written under the directory lock, so the id and external id checks are
+// atomic with the write across processes.
+func (s *Store) Create(ctx context.Context, rec *storage.Record) (*storage.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := checkInput(rec); err != nil {
+		return nil, fmt.Errorf("file: create: %w", err)
+	}
+	id := rec.Case.ID
+	const version = 1
+	body, err := encodeRecord(rec, version, 0)
+	if err != nil {
+		return nil, fmt.Errorf("file: create case %s: %w", id, err)
+	}
+	err = s.withWrite(ctx, "create", func() error {
+		if _, ok := s.idx.cases[id]; ok {
+			return fmt.Errorf("file: create case %s: %w", id, storage.ErrConflict)
+		}
+		if ext := rec.Case.ExternalID; ext != "" {
+			if owner, ok := s.idx.external[ext]; ok {
+				return fmt.Errorf("file: external id %q is used by case %s: %w", ext, owner, storage.ErrDuplicateExternalID)
+			}
+		}
+		if _, err := os.Lstat(s.recPath(id)); err == nil {
+			// A file the index does not list: either a damaged file whose
+			// case was unknown to the rebuild that found it, or a stale
+			// index (then rebuilt, and the case is found above).
+			if slices.Contains(s.idx.damagedFiles, recordName(id)) {
+				return fmt.Errorf("file: create case %s: an unreadable record file of this case exists (%s): %w", id, s.recPath(id), storage.ErrConflict)
+			}
+			return errStaleIndex
+		}
+		gen := s.idx.gen + 1
+		le := &logEntry{Gen: gen, Op: opPut, ID: id, Entry: entryOf(rec, version, gen)}
+		return s.commit("create", le, regen(body, gen))
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := rec.Clone()
+	out.Version = version
+	return out, nil
+}
+
+// regen sets the generation in an encoded record file and updates its
+// header checksum.
+func regen(file []byte, gen uint64) []byte {
+	binary.LittleEndian.PutUint64(file[16:], gen)
+	hlen := recFixedLen + int(binary.LittleEndian.Uint32(file[12:])) + 4
+	binary.LittleEndian.PutUint32(file[hlen-4:], crc32.Checksum(file[:hlen-4], castagnoli))
+	return file
+}
+
+// Update implements storage.Store. The version check runs under the
+// directory lock, so a stale update from any process is ErrConflict.
+func (s *Store) Update(ctx context.Context, rec *storage.Record) (*storage.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := checkInput(rec); err != nil {
+		return nil, fmt.Errorf("file: update: %w", err)
+	}
+	id := rec.Case.ID
+	version := rec.Version + 1
+	body, err := encodeRecord(rec, version, 0)
+	if err != nil {
+		return nil, fmt.Errorf("file: update case %s: %w", id, err)
+	}
+	err = s.withWrite(ctx, "update", func() error {
+		cur, ok := s.idx.cases[id]
+		if !ok {
+			return fmt.Errorf("file: update case %s: %w", id, storage.ErrNotFound)
+		}
+		if cur.Version != rec.Version {
+			return fmt.Errorf("file: update case %s at version %d, stored version is %d: %w", id, rec.Version, cur.Version, storage.ErrConflict)
+		}
+		if ext := rec.Case.ExternalID; ext != "" {
+			if owner, ok := s.idx.external[ext]; ok && owner != id {
+				return fmt.Errorf("file: external id %q is used by case %s: %w", ext, owner, storage.ErrDuplicateExternalID)
+			}
+		}
+		if err := s.checkFile(id, cur); err != nil {
+			return err
+		}
+		gen := s.idx.gen + 1
+		le := &logEntry{Gen: gen, Op: opPut, ID: id, Entry: entryOf(rec, version, gen)}
+		return s.commit("update", le, regen(body, gen))
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := rec.Clone()
+	out.Version = version
+	return out, nil
+}
+
+// Delete implements storage.Store. A case whose record file is damaged can
+// be deleted at the version the index holds.
+func (s *Store) Delete(ctx context.Context, caseID string, version int64) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.withWrite(ctx, "delete", func() error {
+		cur, ok := s.idx.cases[caseID]
+		if !ok {
+			return fmt.Errorf("file: delete case %s: %w", caseID, storage.ErrNotFound)
+		}
+		if cur.Version != version {
+			return fmt.Errorf("file: delete case %s at version %d, stored version is %d: %w", caseID, version, cur.Version, storage.ErrConflict)
+		}
+		if err := s.checkFile(caseID, cur); err != nil {
+			return err
+		}
+		return s.commit("delete", &logEntry{Gen: s.idx.gen + 1, Op: opDelete, ID: caseID}, nil)
+	})
+}
+
+// writeFileAtomic replaces dir/name with data: temporary file, write, fsync,
+// rename, fsync of the directory.
+func (s *Store) writeFileAtomic(dir string, d *os.File, name string, data []byte) error {
+	tmp, tmpPath, err := createTemp(dir, name)
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = s.sync(tmp)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmpPath, filepath.Join(dir, name))
+	}
+	if err != nil {
+		os.Remove(tmpPath)
+		return err
+	}
+	return s.syncD(d)
+}
+
+// createTemp creates a new temporary file for name in dir.
+func createTemp(dir, name string) (*os.File, string, error) {
+	for range 100 {
+		path := filepath.Join(dir, name+tmpInfix+strconv.FormatUint(rand.Uint64(), 36))
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		return f, path, err
+	}
+	return nil, "", fmt.Errorf("create temporary file in %s: too many collisions", dir)
+}
