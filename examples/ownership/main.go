@@ -170,6 +170,9 @@ func run(ctx context.Context, outDir string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "  %s: %s (met: %s)\n", p.FullName(), a.Outcome(), strings.Join(met, ", "))
 	}
 
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return err
+	}
 	opts := relation.RenderOptions{Policy: &policy}
 	for _, f := range []struct{ name, text string }{
 		{"ownership.mmd", relation.Mermaid(g, res, opts)},
