@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"strings"
 
+	"github.com/dossierkit/dossier/internal/decnum"
 	"github.com/dossierkit/dossier/validation"
 	"github.com/shopspring/decimal"
 )
@@ -39,8 +40,11 @@ func Known(d decimal.Decimal) Percent { return Percent{d: d, known: true} }
 func Unknown() Percent { return Percent{} }
 
 // ParsePercent parses a decimal percentage such as "33.33" and validates it.
-// The empty string and "null" give [Unknown]. Errors are *validation.Error
-// with an empty path, ready for [validation.List.Merge].
+// The empty string and "null" give [Unknown]. Surrounding spaces, leading
+// zeros ("05.5") and a leading "+" are tolerated; the text may be at most 64
+// bytes with an exponent (after "e", minus the digits after the point)
+// within ±64. Errors are *validation.Error with an empty path, ready for
+// [validation.List.Merge].
 func ParsePercent(s string) (Percent, error) {
 	s = strings.TrimSpace(s)
 	if s == "" || s == "null" {
@@ -136,7 +140,7 @@ func (p Percent) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON accepts null (unknown), a JSON number, or a string holding a
-// number. It rejects malformed or absurdly long numbers with a
+// number (read as [ParsePercent] reads its text). It rejects malformed or absurdly long numbers with a
 // *validation.Error (code invalid_format) but does not check the 0..100 range
 // or the precision: call [Percent.Validate] so that every problem of a
 // payload is reported together.
@@ -166,62 +170,38 @@ func (p *Percent) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// parseBoundedDecimal parses a plain decimal number (optional sign, digits,
-// optional fraction and exponent), refusing anything that is not a JSON-style
-// number or is unreasonably long.
-func parseBoundedDecimal(s string) (decimal.Decimal, error) {
-	if len(s) == 0 || len(s) > maxPercentText || !isNumberText(s) {
-		return decimal.Decimal{}, validation.New("", validation.CodeInvalidFormat, "must be a decimal number such as 33.33")
-	}
-	d, err := decimal.NewFromString(s)
-	if err != nil {
-		return decimal.Decimal{}, validation.New("", validation.CodeInvalidFormat, "must be a decimal number such as 33.33")
-	}
-	if e := d.Exponent(); e > maxPercentExponent || e < -maxPercentExponent {
-		return decimal.Decimal{}, validation.New("", validation.CodeInvalidFormat, "number has an unreasonable exponent")
-	}
-	return d, nil
+// percentLimits read a percentage: the JSON number grammar, with leading
+// zeros ("05.5") and a leading "+" tolerated in strings, at most
+// maxPercentText bytes and an exponent as written within
+// ±maxPercentExponent. The digit limits are never the binding ones: such a
+// text has at most 127 digits before the point and 64 after it.
+var percentLimits = decnum.Limits{
+	MaxLength:         maxPercentText,
+	MaxExponent:       maxPercentExponent,
+	MaxIntegerDigits:  2 * maxPercentText,
+	MaxFractionDigits: 2 * maxPercentText,
+	Allow:             decnum.LeadingZeros | decnum.PlusSign,
 }
 
-// isNumberText reports whether s matches the JSON number grammar
-// (-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?), except that leading zeros are
-// tolerated in strings ("05.5").
-func isNumberText(s string) bool {
-	i := 0
-	if i < len(s) && (s[i] == '-' || s[i] == '+') {
-		i++
+// decodeExponentLimit is the exponent beyond which a percentage is not
+// reported as having an unreasonable exponent but as not being a decimal
+// number at all (the decoding limit of shopspring/decimal, which this
+// parser once used).
+const decodeExponentLimit = 10000
+
+// parseBoundedDecimal parses a plain decimal number (optional sign, digits,
+// optional fraction and exponent), refusing anything that is not a JSON-style
+// number or is unreasonably long. The decimal keeps the digits and exponent
+// of the text ("33.330" is 33330×10^-3).
+func parseBoundedDecimal(s string) (decimal.Decimal, error) {
+	n, p := decnum.Parse(s, percentLimits)
+	switch {
+	case p.Kind == decnum.None:
+		return n.Written(), nil
+	case p.Kind == decnum.Exponent && p.Detail >= -decodeExponentLimit && p.Detail <= decodeExponentLimit:
+		return decimal.Decimal{}, validation.New("", validation.CodeInvalidFormat, "number has an unreasonable exponent")
 	}
-	start := i
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	if i == start {
-		return false
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		fs := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == fs {
-			return false
-		}
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '-' || s[i] == '+') {
-			i++
-		}
-		es := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == es {
-			return false
-		}
-	}
-	return i == len(s)
+	return decimal.Decimal{}, validation.New("", validation.CodeInvalidFormat, "must be a decimal number such as 33.33")
 }
 
 // normalized returns the coefficient and exponent of d with trailing zeros of
