@@ -104,7 +104,7 @@ func (p Percent) String() string {
 	if !p.known {
 		return "unknown"
 	}
-	return p.d.String()
+	return decnum.Format(p.d)
 }
 
 // Validate checks that a known percentage lies in 0..100 and has at most two
@@ -136,7 +136,7 @@ func (p Percent) MarshalJSON() ([]byte, error) {
 	if !p.known {
 		return []byte("null"), nil
 	}
-	return []byte(p.d.String()), nil
+	return []byte(decnum.Format(p.d)), nil
 }
 
 // UnmarshalJSON accepts null (unknown), a JSON number, or a string holding a
@@ -330,5 +330,5 @@ func safeString(d decimal.Decimal) string {
 		}
 		return c + "e" + big.NewInt(int64(e)).String()
 	}
-	return d.String()
+	return decnum.Format(d)
 }
