@@ -3,11 +3,14 @@ module github.com/dossierkit/dossier
 go 1.24.0
 
 require (
-	github.com/biter777/countries v1.7.5 // indirect
-	github.com/google/go-cmp v0.7.0 // indirect
-	github.com/google/uuid v1.6.0 // indirect
-	github.com/nyaruka/phonenumbers v1.8.1 // indirect
-	github.com/shopspring/decimal v1.6.0 // indirect
+	github.com/biter777/countries v1.7.5
+	github.com/google/go-cmp v0.7.0
+	github.com/google/uuid v1.6.0
+	github.com/nyaruka/phonenumbers v1.8.1
+	github.com/shopspring/decimal v1.6.0
+)
+
+require (
 	golang.org/x/text v0.23.0 // indirect
 	google.golang.org/protobuf v1.36.11 // indirect
 )
