@@ -360,15 +360,17 @@ func currentLevel(rec *storage.Record) risk.Level {
 	return risk.LevelNotDefined
 }
 
-// DeleteCase removes a case and everything in it; ErrNotFound when there is
-// no such case.
+// DeleteCase removes a case and everything in it, recording a Case.Deleted
+// event (the case as it was) in the same atomic step; the case's events not
+// yet drained stay pending. ErrNotFound when there is no such case.
 func (w *Workspace) DeleteCase(ctx context.Context, caseID string) error {
 	for attempt := 1; ; attempt++ {
 		rec, err := w.load(ctx, caseID)
 		if err != nil {
 			return err
 		}
-		err = w.store.Delete(ctx, caseID, rec.Version)
+		gone := w.newEvent(ctx, caseID, event.CaseDeleted, "", caseID, w.viewCase(rec.Case), w.now())
+		err = w.store.Delete(ctx, caseID, rec.Version, gone)
 		if err == nil {
 			return nil
 		}

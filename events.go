@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -235,68 +234,55 @@ func (w *Workspace) Events(ctx context.Context, caseID string) ([]event.Event, e
 	return rec.Events, nil
 }
 
-// ErrNoOutbox is returned by the event-draining methods when the store does
-// not implement storage.Outbox.
-var ErrNoOutbox = errors.New("dossier: the store does not support event draining (storage.Outbox)")
-
-func (w *Workspace) outbox() (storage.Outbox, error) {
-	o, ok := w.store.(storage.Outbox)
-	if !ok {
-		return nil, ErrNoOutbox
-	}
-	return o, nil
-}
-
 // PendingEvents returns up to limit unacknowledged events across all cases
 // with a sequence number above after, in the order they were saved. Pass the
 // Seq of the last event of a page as after to read the next one.
 func (w *Workspace) PendingEvents(ctx context.Context, after uint64, limit int) ([]event.Event, error) {
-	o, err := w.outbox()
-	if err != nil {
-		return nil, err
-	}
 	if limit < 0 {
 		return nil, validation.New("limit", validation.CodeOutOfRange, "limit must not be negative")
 	}
-	return o.PendingEvents(ctx, after, limit)
+	return w.store.PendingEvents(ctx, after, limit)
 }
 
 // AckEvents marks events as delivered, by sequence number.
 func (w *Workspace) AckEvents(ctx context.Context, seqs ...uint64) error {
-	o, err := w.outbox()
-	if err != nil {
-		return err
-	}
-	return o.AckEvents(ctx, seqs...)
+	return w.store.AckEvents(ctx, seqs...)
 }
 
-// Drain delivers every pending event to deliver, in order, acknowledging
-// each one deliver accepts (returns nil for). It stops at the first error,
-// which it returns: that event and the ones after it stay pending and are
-// delivered again by the next Drain. Delivery is therefore at-least-once; a
-// receiver de-duplicates by event id. Drain returns how many events were
-// delivered and acknowledged.
+// Drain delivers every pending event to deliver, in order, and
+// acknowledges the events deliver accepts (returns nil for), a page at a
+// time. It stops at the first error, which it returns after acknowledging
+// the events delivered before it: that event and the ones after it stay
+// pending and are delivered again by the next Drain. Delivery is therefore
+// at-least-once (a crash between delivering and acknowledging redelivers a
+// page); a receiver de-duplicates by event id. Drain returns how many events
+// were delivered and acknowledged.
 func (w *Workspace) Drain(ctx context.Context, deliver func(context.Context, event.Event) error) (int, error) {
-	o, err := w.outbox()
-	if err != nil {
-		return 0, err
-	}
 	n := 0
 	var after uint64
 	for {
-		page, err := o.PendingEvents(ctx, after, 0)
+		page, err := w.store.PendingEvents(ctx, after, 0)
 		if err != nil || len(page) == 0 {
 			return n, err
 		}
+		delivered := make([]uint64, 0, len(page))
+		var failed error
 		for _, ev := range page {
 			if err := deliver(ctx, ev); err != nil {
-				return n, fmt.Errorf("dossier: deliver event %s (seq %d): %w", ev.ID, ev.Seq, err)
+				failed = fmt.Errorf("dossier: deliver event %s (seq %d): %w", ev.ID, ev.Seq, err)
+				break
 			}
-			if err := o.AckEvents(ctx, ev.Seq); err != nil {
+			delivered = append(delivered, ev.Seq)
+		}
+		if len(delivered) > 0 {
+			if err := w.store.AckEvents(ctx, delivered...); err != nil {
 				return n, err
 			}
-			n++
-			after = ev.Seq
+			n += len(delivered)
+			after = delivered[len(delivered)-1]
+		}
+		if failed != nil {
+			return n, failed
 		}
 	}
 }

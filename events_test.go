@@ -327,3 +327,26 @@ func TestRiskOperationEvents(t *testing.T) {
 		return err
 	})
 }
+
+// TestDeleteCaseEvents: deleting a case records Case.Deleted, with the case
+// as it was, and its events not yet drained are still delivered.
+func TestDeleteCaseEvents(t *testing.T) {
+	ctx := context.Background()
+	w := newWorkspace(t, dossier.Settings{})
+	c, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "Gone Ltd"})
+	if err := w.DeleteCase(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	n, err := w.Drain(ctx, func(_ context.Context, e event.Event) error {
+		var payload cases.Case
+		if err := json.Unmarshal(e.Payload, &payload); err != nil {
+			return err
+		}
+		got = append(got, e.Name()+" "+payload.Name)
+		return nil
+	})
+	if err != nil || n != 2 || fmt.Sprint(got) != "[Case.Created Gone Ltd Case.Deleted Gone Ltd]" {
+		t.Fatalf("drained %d: %v, %v", n, got, err)
+	}
+}

@@ -6,7 +6,8 @@ import (
 	"github.com/dossierkit/dossier/event"
 )
 
-// Outbox is the event-draining part of the store contract. Events are saved
+// Outbox is the event-draining part of the store contract; every Store
+// implements it. Events are saved
 // inside records (Record.Events), atomically with the change they describe;
 // the store also keeps every saved event pending until it is acknowledged,
 // across all cases, including cases deleted since.

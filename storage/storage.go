@@ -22,6 +22,8 @@ import (
 	"context"
 	"errors"
 	"iter"
+
+	"github.com/dossierkit/dossier/event"
 )
 
 // Errors every adapter returns (possibly wrapped) for these conditions, so
@@ -68,13 +70,18 @@ type Store interface {
 	Update(ctx context.Context, rec *Record) (*Record, error)
 
 	// Delete removes a case when version is the stored version; ErrNotFound
-	// or ErrConflict otherwise.
-	Delete(ctx context.Context, caseID string, version int64) error
+	// or ErrConflict otherwise. The events given (a Case.Deleted event, say)
+	// are numbered and made pending in the same atomic step, like the new
+	// events of an Update; the case's earlier pending events stay pending.
+	Delete(ctx context.Context, caseID string, version int64, events ...event.Event) error
 
 	// List returns up to filter.Limit records in ascending case id order,
 	// starting after filter.After, and the cursor of the next page ("" when
 	// there is none).
 	List(ctx context.Context, filter Filter) (Page, error)
+
+	// Outbox drains the events saved with the records, across all cases.
+	Outbox
 }
 
 // DefaultPageSize is the page size List uses when Filter.Limit is 0.

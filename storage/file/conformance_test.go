@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/storage"
 	"github.com/dossierkit/dossier/storage/file"
 	"github.com/dossierkit/dossier/storage/storetest"
@@ -95,8 +96,14 @@ func (a *alternating) CaseOfEntity(ctx context.Context, id string) (string, erro
 func (a *alternating) Update(ctx context.Context, rec *storage.Record) (*storage.Record, error) {
 	return a.next().Update(ctx, rec)
 }
-func (a *alternating) Delete(ctx context.Context, id string, version int64) error {
-	return a.next().Delete(ctx, id, version)
+func (a *alternating) Delete(ctx context.Context, id string, version int64, events ...event.Event) error {
+	return a.next().Delete(ctx, id, version, events...)
+}
+func (a *alternating) PendingEvents(ctx context.Context, after uint64, limit int) ([]event.Event, error) {
+	return a.next().PendingEvents(ctx, after, limit)
+}
+func (a *alternating) AckEvents(ctx context.Context, seqs ...uint64) error {
+	return a.next().AckEvents(ctx, seqs...)
 }
 func (a *alternating) List(ctx context.Context, f storage.Filter) (storage.Page, error) {
 	return a.next().List(ctx, f)

@@ -1,7 +1,8 @@
 // Package file is a storage.Store that keeps each case in its own file
 // under a directory: crash-safe, safe for many goroutines and many
-// processes, with indexes for external ids and entity ids, and checksums
-// that catch damaged files. It passes storage/storetest.
+// processes, with indexes for external ids and entity ids, a durable
+// outbox of change events, and checksums that catch damaged files. It
+// passes storage/storetest.
 //
 //	store, err := file.Open("/var/lib/kyc", file.Options{})
 //	if err != nil { ... }
@@ -28,6 +29,10 @@
 // crash; the versions make that safe to handle as any other failure:
 // reload and retry.
 //
+// The events saved with a record (storage.Record.Events) are part of its
+// file, so they are exactly as atomic and durable as the record: see The
+// outbox below.
+//
 // Reads never see a half-written record. Get reads the case's file
 // directly, without a lock, and always sees the latest committed record
 // of any process; it can also see one a few hundred microseconds before
@@ -37,9 +42,10 @@
 //
 // Any number of Stores, in one process or several, may be open on one
 // directory. They coordinate through an advisory flock(2) on the file LOCK,
-// which is created once and never deleted: writers hold it exclusively for
-// the duration of one write; GetByExternalID, CaseOfEntity, List and Verify
-// hold it shared while they consult the index; Get takes no lock. The lock
+// which is created once and never deleted: writers (AckEvents too) hold it
+// exclusively for the duration of one write; GetByExternalID,
+// CaseOfEntity, List, PendingEvents and Verify hold it shared while they
+// consult the index; Get takes no lock. The lock
 // is held for single operations only, never between them; a process that
 // dies releases it. It is not fair: a process writing without pause can
 // delay another's writes, up to Options.LockTimeout (default 10 s), after
@@ -48,9 +54,10 @@
 // earlier. Within a process, a read-write mutex with writer preference sits
 // in front of the file lock.
 //
-// Each change also bumps a sequence number kept in the lock file, so a
-// Store notices another's writes with one small read and re-reads only the
-// index log entries appended since.
+// Each change (and acknowledgement) also bumps a sequence number kept in
+// the lock file, so a Store notices another's writes with one small read
+// and re-reads only the index log entries (and acknowledgements) appended
+// since.
 //
 // # Indexes
 //
@@ -66,14 +73,94 @@
 // entry against its file, ignores it when it did not land, and the next
 // writer appends a repair entry.
 //
-// Open rebuilds the index from the record files when the index files are
-// missing, damaged (checksums) or stale: listing other files than the
+// Open rebuilds the index from the record files (and the tombstones) when
+// the index files are missing, damaged (checksums), of another format
+// version or stale: listing other files than the
 // records directory holds, or older than the generation the lock file says
 // is durable (index files restored from a backup). Before overwriting a
 // record, a writer also checks that the file's generation is the one the
 // index expects, and rebuilds when it is not. Verify compares every record
 // file with the index; Rebuild rebuilds on demand (after restoring record
 // files from a backup, for instance).
+//
+// # The outbox
+//
+// Every event saved in a record is pending until it is acknowledged
+// (storage.Outbox), across all cases, including deleted ones; a host
+// application drains them with PendingEvents and AckEvents, or with
+// dossier's Workspace.Drain.
+//
+// Numbering. Create, Update and Delete give each event with Seq 0 the next
+// number of one sequence shared by every Store and process on the
+// directory, under the directory lock, so Seq follows commit order. The
+// numbers are in the record file, so the events of an acknowledged write
+// are pending after any crash, and those of a refused or failed write never
+// are. Numbers are never given twice, even after a crash: the index log and
+// snapshot carry the highest number given, and a rebuild starts above every
+// number found in the records, the tombstones and the acknowledgement log.
+// An event given with a number the store never gave is a *validation.Error.
+//
+// The pending index. The index entry of a case lists the numbers of its
+// record's events that were not acknowledged when the record was written;
+// with the acknowledgements, that is the in-memory pending index, loaded at
+// Open and refreshed like the other lookups (another process's writes and
+// acknowledgements cost one small read of what they appended).
+// PendingEvents answers from it and reads only the files holding the
+// events of the page, decoding only their events: it never scans the
+// records.
+//
+// Tombstones. Delete writes the case's pending events, followed by the
+// events given to it (Case.Deleted), to outbox/<generation>.tomb, and so
+// does an Update for pending events its record no longer holds. The
+// tombstone is written like a record (temporary file, fsync, rename,
+// directory fsync) after the commit's index log entry is durable and
+// before the record file is removed or replaced: a crash leaves either no
+// tombstone, or one whose commit did not land (the case's record file is
+// still older than the tombstone), which is never read and which the next
+// writer removes before anything else touches the case, or a complete
+// commit. A tombstone is removed once all its events are acknowledged.
+//
+// Acknowledgements. AckEvents appends the numbers it is given (any set,
+// not only a prefix; unknown and already acknowledged ones are ignored) to
+// outbox/acks.log and fsyncs it before returning: an acknowledgement
+// survives a crash, and AckEvents is idempotent. After compactMin appends
+// (1024) the log is rewritten as one frame: every number below the lowest
+// pending one becomes a watermark, and the numbers acknowledged above it
+// are listed. Acknowledged events stay in the records: the audit trail is
+// never trimmed by draining.
+//
+// Damage never loses a pending event silently:
+//
+//   - acks.log: a torn tail (an append cut by a crash, which never
+//     returned) is ignored and the log rewritten. Any other damage loses
+//     the acknowledgements from the damaged frame on (all of them when the
+//     header is damaged, or when the log is missing): those events are
+//     delivered again (at-least-once; receivers de-duplicate by event id),
+//     never lost. Verify reports the damage until the next writer rewrites
+//     the log. (Events whose acknowledgement the index already reflects,
+//     because their record was written or the index compacted since, stay
+//     acknowledged; after a Rebuild every lost one is pending again.)
+//   - A damaged or missing tombstone stops PendingEvents with a
+//     *CorruptError (its events cannot be placed in order) and Verify
+//     reports it. Removing the file and calling Rebuild gives its events
+//     up: an explicit decision, never a default.
+//   - A damaged record file holding pending events: PendingEvents returns
+//     the events before the first of them with a *CorruptError whose Seqs
+//     lists them, and Delete of that case (or an Update that drops them)
+//     fails the same way; AckEvents on those Seqs gives them up.
+//
+// Limits: AckEvents costs one fsync per call, so acknowledging a page at
+// once is cheaper than event by event (as Workspace.Drain does). While an
+// old event stays pending, every number acknowledged after it is kept in
+// memory and in the acknowledgement log (a few bytes each): deliver it, or
+// give it up, to let the watermark move. PendingEvents reads the files of
+// a page under the shared lock, so writers wait for it.
+//
+// A tombstone is, integers little-endian: the magic "DOSSTMB\n", the
+// format version (uint32, 1), the CRC-32C of the body (uint32), the body's
+// length (uint64), then the body: JSON {"gen", "case_id", "events"}. The
+// acknowledgement log has the index log's framing with the magic
+// "DOSSACK\n"; each frame is JSON {"below", "seqs"}.
 //
 // # Damaged files
 //
@@ -107,10 +194,10 @@
 // carry other bytes losslessly) and case ids at most 64 KiB; other input is
 // a *validation.Error.
 //
-// The directory belongs to the store: LOCK, index.snap, index.log and
-// records/. Temporary files (names containing ".tmp-") are never read, and
-// Open removes those a crashed writer left; files and directories are
-// created with permissions 0600 and 0700.
+// The directory belongs to the store: LOCK, index.snap, index.log,
+// records/ and outbox/. Temporary files (names containing ".tmp-") are
+// never read, and Open removes those a crashed writer left; files and
+// directories are created with permissions 0600 and 0700.
 //
 // # Order
 //
@@ -135,9 +222,10 @@
 //     process may open a directory, and directories are not fsynced. On
 //     Windows a write can also fail while another goroutine reads the same
 //     file. The package is developed and tested on Linux (ext4).
-//   - Open reads the snapshot and the log and lists the records directory:
-//     about 65 ms for 10,000 cases on the machine below; a rebuild reads
-//     every record: about 0.6 s for 10,000 cases.
+//   - Open reads the snapshot, the log and the acknowledgement log, lists
+//     the records and outbox directories and reads the tombstones: about
+//     60-90 ms for 10,000 cases on the machine below; a rebuild
+//     reads every record: about 0.55-0.65 s for 10,000 cases.
 //   - Back up by copying the directory while no Store writes to it (or
 //     open with Options.Rebuild after restoring a copy taken live).
 //
@@ -151,12 +239,20 @@
 // benchmark interleaves the store's operation with its baseline in one
 // loop and reports the ratio (x-baseline):
 //
-//	BenchmarkSave             1.20x - 1.31x  Update (about 2 KB of JSON, fsync on) vs writing the
+//	BenchmarkSave             1.20x - 1.26x  Update (about 2 KB of JSON, fsync on) vs writing the
 //	                                         same file bytes by hand: temporary file, write, fsync,
-//	                                         rename, directory fsync (0.45-0.8 ms per save here)
-//	BenchmarkGet              1.01x - 1.05x  Get vs os.ReadFile and json.Unmarshal of the same file
-//	BenchmarkGetByExternalID  1.10x - 1.15x  GetByExternalID vs Get by case id, random cases of a
+//	                                         rename, directory fsync (0.5-1 ms per save here)
+//	BenchmarkSaveEvent        1.19x - 1.30x  the same Update carrying one new event, numbered under
+//	                                         the lock and indexed as pending (what every Workspace
+//	                                         change does)
+//	BenchmarkGet              0.92x - 1.02x  Get vs os.ReadFile and json.Unmarshal of the same file
+//	BenchmarkGetByExternalID  1.08x - 1.12x  GetByExternalID vs Get by case id, random cases of a
 //	                                         10,000-case store
+//
+// and, with -bench Drain -benchtime 200x:
+//
+//	BenchmarkDrain            0.35x - 0.36x  PendingEvents of a page of 100 events of 100 cases vs
+//	                                         Get of those 100 cases (it decodes only the events)
 //
 // The 10,000-case fixture is built once per run with NoSync (creating it
 // with fsync on would take minutes and measures nothing, since lookups

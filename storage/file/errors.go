@@ -3,6 +3,7 @@ package file
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -10,8 +11,8 @@ import (
 // ErrConflict, ErrDuplicateExternalID) it shares with every adapter. Test
 // them with errors.Is.
 var (
-	// ErrCorrupt is matched by every *CorruptError: a record file that
-	// cannot be read back as written.
+	// ErrCorrupt is matched by every *CorruptError: a record file (or an
+	// outbox file) that cannot be read back as written.
 	ErrCorrupt = errors.New("damaged record file")
 	// ErrLockTimeout is matched by every *LockTimeoutError: the directory
 	// lock stayed held by someone else longer than Options.LockTimeout.
@@ -23,23 +24,38 @@ var (
 // CorruptError reports a record file whose bytes do not decode: bad magic,
 // unsupported format version, checksum mismatch, truncation, or a body that
 // does not match its header. Only that case is affected; every other case
-// stays readable.
+// stays readable. The outbox reports a damaged tombstone file the same way
+// (see the package doc).
 type CorruptError struct {
 	// CaseID is the case the file belongs to; "" when even the header is
 	// unreadable and the file was found by a directory scan.
 	CaseID string
-	// Path is the record file.
+	// Path is the record file (or tombstone file).
 	Path string
 	// Reason says what is wrong, e.g. "body checksum mismatch".
 	Reason string
+	// Seqs lists the pending events the file holds that cannot be read,
+	// when the index knows them (PendingEvents, Update and Delete fill
+	// it). Acknowledging them with AckEvents gives them up explicitly.
+	Seqs []uint64
 }
 
 // Error implements error.
 func (e *CorruptError) Error() string {
-	if e.CaseID == "" {
-		return fmt.Sprintf("file: record file %s is damaged: %s", e.Path, e.Reason)
+	what := "record file"
+	if strings.HasSuffix(e.Path, tombExt) {
+		what = "event tombstone"
 	}
-	return fmt.Sprintf("file: case %q: record file %s is damaged: %s", e.CaseID, e.Path, e.Reason)
+	var msg string
+	if e.CaseID == "" {
+		msg = fmt.Sprintf("file: %s %s is damaged: %s", what, e.Path, e.Reason)
+	} else {
+		msg = fmt.Sprintf("file: case %q: %s %s is damaged: %s", e.CaseID, what, e.Path, e.Reason)
+	}
+	if len(e.Seqs) > 0 {
+		msg += fmt.Sprintf(" (unreadable pending events, by seq: %v)", e.Seqs)
+	}
+	return msg
 }
 
 // Is makes errors.Is(err, ErrCorrupt) true.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/dossierkit/dossier"
 	"github.com/dossierkit/dossier/cases"
+	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/storage"
 	"github.com/dossierkit/dossier/storage/file"
 )
@@ -87,4 +88,57 @@ func Example_workspace() {
 	}
 	fmt.Println(c.ID, c.Name, c.Status)
 	// Output: id-1 ACME onboarding open
+}
+
+// Events saved with each change stay pending across a restart until a
+// drain acknowledges them.
+func Example_outbox() {
+	dir, err := os.MkdirTemp("", "dossier-example-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+
+	store, err := file.Open(dir, file.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	w, err := dossier.New(store, dossier.Settings{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	c, err := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "ACME onboarding"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := w.AddCheck(ctx, c.ID, dossier.AddCheckInput{Type: cases.CheckTypeAML}); err != nil {
+		log.Fatal(err)
+	}
+	store.Close() // a restart before anything was delivered
+
+	store, err = file.Open(dir, file.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer store.Close()
+	w, err = dossier.New(store, dossier.Settings{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	deliver := func(_ context.Context, e event.Event) error {
+		fmt.Println(e.Seq, e.Name()) // a host application POSTs a signed webhook here
+		return nil
+	}
+	n, err := w.Drain(ctx, deliver)
+	fmt.Println("delivered:", n, err)
+	n, err = w.Drain(ctx, deliver)
+	fmt.Println("delivered again:", n, err)
+	// Output:
+	// 1 Case.Created
+	// 2 Check.Started
+	// 3 Case.ContactHasActionsUpdated
+	// 4 Case.FlagsUpdated
+	// delivered: 4 <nil>
+	// delivered again: 0 <nil>
 }

@@ -181,8 +181,15 @@ func TestNastyIDsNeverReachPaths(t *testing.T) {
 	for _, de := range mustReadDir(t, dir) {
 		names = append(names, de.Name())
 	}
-	if want := []string{"LOCK", "index.log", "index.snap", "records"}; !slices.Equal(names, want) {
+	if want := []string{"LOCK", "index.log", "index.snap", "outbox", "records"}; !slices.Equal(names, want) {
 		t.Errorf("store directory holds %q, want %q", names, want)
+	}
+	names = nil
+	for _, de := range mustReadDir(t, filepath.Join(dir, "outbox")) {
+		names = append(names, de.Name())
+	}
+	if want := []string{"acks.log"}; !slices.Equal(names, want) {
+		t.Errorf("outbox directory holds %q, want %q", names, want)
 	}
 	for _, de := range mustReadDir(t, filepath.Join(dir, "records")) {
 		if !isHexRecordName(de.Name()) {
@@ -714,6 +721,8 @@ func TestClosed(t *testing.T) {
 		"Create":          func() error { _, err := s.Create(bg, record("b", "", 0)); return err },
 		"Update":          func() error { _, err := s.Update(bg, rec); return err },
 		"Delete":          func() error { return s.Delete(bg, "a", 1) },
+		"PendingEvents":   func() error { _, err := s.PendingEvents(bg, 0, 0); return err },
+		"AckEvents":       func() error { return s.AckEvents(bg, 1) },
 		"Verify":          func() error { return s.Verify(bg) },
 		"Rebuild":         func() error { return s.Rebuild(bg) },
 	} {

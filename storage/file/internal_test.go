@@ -58,7 +58,7 @@ func dieDuringCommit(t *testing.T, s *Store, le func(gen uint64) *logEntry, file
 				t.Fatal(err)
 			}
 		}
-		if err := s.writeRecord(e, data); err != nil {
+		if err := s.writeRecord(e, data, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

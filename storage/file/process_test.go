@@ -41,6 +41,10 @@ func runHelper(mode string) int {
 		err = counterChild(dir, arg)
 	case "workspace":
 		err = workspaceChild(dir, arg)
+	case "outbox-writer":
+		err = outboxWriterChild(dir, arg)
+	case "outbox-drain":
+		err = outboxDrainChild(dir, arg)
 	default:
 		err = fmt.Errorf("unknown helper mode %q", mode)
 	}

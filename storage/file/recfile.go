@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/storage"
 )
 
@@ -148,25 +149,51 @@ func parseHeader(data []byte) (recHeader, error) {
 	}, nil
 }
 
-// decodeRecord decodes a whole record file. Every error is a *damage, except
-// the header's when it is only too short (then also a *damage).
-func decodeRecord(data []byte) (*storage.Record, recHeader, error) {
+// checkRecord checks the header and the body checksum of a whole record
+// file and returns the body. Every error is a *damage.
+func checkRecord(data []byte) (recHeader, []byte, error) {
 	h, err := parseHeader(data)
 	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return nil, h, damagef("file truncated inside the header")
+		return h, nil, damagef("file truncated inside the header")
 	}
 	if err != nil {
-		return nil, h, err
+		return h, nil, err
 	}
 	body := data[h.size:]
 	switch {
 	case uint64(len(body)) < uint64(h.bodyLen):
-		return nil, h, damagef("file truncated: body has %d of %d bytes", len(body), h.bodyLen)
+		return h, nil, damagef("file truncated: body has %d of %d bytes", len(body), h.bodyLen)
 	case uint64(len(body)) > uint64(h.bodyLen):
-		return nil, h, damagef("%d unexpected bytes after the body", uint64(len(body))-uint64(h.bodyLen))
+		return h, nil, damagef("%d unexpected bytes after the body", uint64(len(body))-uint64(h.bodyLen))
 	}
 	if got := crc32.Checksum(body, castagnoli); got != h.bodyCRC {
-		return nil, h, damagef("body checksum mismatch (stored %08x, computed %08x)", h.bodyCRC, got)
+		return h, nil, damagef("body checksum mismatch (stored %08x, computed %08x)", h.bodyCRC, got)
+	}
+	return h, body, nil
+}
+
+// decodeRecordEvents decodes only the events of a whole record file, after
+// the same checks as decodeRecord: the outbox reads events without
+// decoding (and validating) the rest of the record.
+func decodeRecordEvents(data []byte) ([]event.Event, recHeader, error) {
+	h, body, err := checkRecord(data)
+	if err != nil {
+		return nil, h, err
+	}
+	var rec struct {
+		Events []event.Event `json:"events"`
+	}
+	if err := json.Unmarshal(body, &rec); err != nil {
+		return nil, h, damagef("body is intact (checksums match) but its events do not decode: %v", err)
+	}
+	return rec.Events, h, nil
+}
+
+// decodeRecord decodes a whole record file. Every error is a *damage.
+func decodeRecord(data []byte) (*storage.Record, recHeader, error) {
+	h, body, err := checkRecord(data)
+	if err != nil {
+		return nil, h, err
 	}
 	var rec storage.Record
 	if err := json.Unmarshal(body, &rec); err != nil {

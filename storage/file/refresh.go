@@ -13,6 +13,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/dossierkit/dossier/event"
 )
 
 // The lock file holds a change sequence, bumped by every writer before it
@@ -76,9 +78,21 @@ func (s *Store) refresh(exclusive bool) error {
 	if s.loaded && valid && s.seqValid && st.seq == s.seq {
 		return nil
 	}
+	// Acknowledgements first: loading the index checks tombstones against
+	// them.
+	acked, full, err := s.catchUpAcks()
+	if err != nil {
+		s.loaded = false
+		return err
+	}
 	if err := s.catchUp(exclusive); err != nil {
 		s.loaded = false
 		return err
+	}
+	if full {
+		s.pruneAll()
+	} else {
+		s.prunePending(acked)
 	}
 	// Read it again: a rebuild during catchUp bumps it.
 	st, valid = s.readLockState()
@@ -148,7 +162,14 @@ func (s *Store) load(exclusive bool) error {
 	s.logOff = int64(logHeaderLen + used)
 	entries = slices.DeleteFunc(entries, func(le *logEntry) bool { return le.Gen <= x.gen })
 	s.logEntries = 0
-	return s.applyNew(entries)
+	if err := s.applyNew(entries); err != nil {
+		return err
+	}
+	if err := s.scanTombs(x, exclusive); err != nil {
+		return err
+	}
+	s.pruneAll()
+	return nil
 }
 
 // readLogFrom reads the log entries appended after s.logOff, up to size.
@@ -191,6 +212,7 @@ func (s *Store) applyNew(entries []*logEntry) error {
 	} else {
 		s.pending = last
 		s.idx.gen = max(s.idx.gen, last.Gen)
+		s.idx.evSeq = max(s.idx.evSeq, last.EvSeq)
 	}
 	return nil
 }
@@ -221,14 +243,27 @@ func (s *Store) landed(le *logEntry) (bool, error) {
 }
 
 // settle prepares the log for a writer, under the exclusive lock: it
-// appends the repair entry of a commit that never landed and makes the
-// changes of a writer that died before its directory sync durable.
+// appends the repair entry of a commit that never landed (removing its
+// tombstone first), makes the changes of a writer that died before its
+// directory sync durable, and rewrites an acknowledgement log that is
+// missing, torn or damaged.
 func (s *Store) settle() error {
 	if s.pending != nil {
 		p := s.pending
-		repair := &logEntry{Gen: s.idx.gen + 1, Op: opDelete, ID: p.ID}
+		repair := &logEntry{Gen: s.idx.gen + 1, Op: opDelete, ID: p.ID, EvSeq: s.idx.evSeq}
 		if e, ok := s.idx.cases[p.ID]; ok {
 			repair.Op, repair.Entry = opPut, e.clone()
+		}
+		if p.Tomb != nil {
+			// The tombstone of a commit that did not land must be gone for
+			// good before anything else touches the case.
+			if err := os.Remove(s.tombPath(p.Gen)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("remove event tombstone: %w", err)
+			}
+			if err := s.syncD(s.outD); err != nil {
+				return fmt.Errorf("sync outbox directory: %w", err)
+			}
+			repair.Drop = p.Gen
 		}
 		if err := s.bumpSeq(); err != nil {
 			return err
@@ -264,6 +299,11 @@ func (s *Store) settle() error {
 			return err
 		}
 		s.seqValid = true
+	}
+	if s.acks.repair != "" {
+		if err := s.rewriteAcks(); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -314,7 +354,7 @@ func (s *Store) namesMatch() (bool, error) {
 // the store directory and its records directory. The caller holds the
 // exclusive lock, so no writer is using them.
 func removeTemps(dir string) error {
-	for _, d := range []string{dir, filepath.Join(dir, recDirName)} {
+	for _, d := range []string{dir, filepath.Join(dir, recDirName), filepath.Join(dir, outDirName)} {
 		des, err := os.ReadDir(d)
 		if err != nil {
 			return err
@@ -338,7 +378,11 @@ func (s *Store) rebuild(persist bool) error {
 	x := newIndex()
 	if old != nil {
 		x.gen = old.gen
+		x.evSeq = old.evSeq
 	}
+	// Event numbers must never be given twice: start past every one the
+	// acknowledgement log mentions (the files are scanned below).
+	x.evSeq = max(x.evSeq, s.acks.highest())
 	if st, valid := s.readLockState(); valid {
 		// Generations must keep growing past every one ever used, even
 		// by a delete (which leaves no file to find).
@@ -380,9 +424,21 @@ func (s *Store) rebuild(persist bool) error {
 		}
 		rec, h, err := decodeRecord(data)
 		x.gen = max(x.gen, h.gen)
+		var evs []event.Event
+		if err != nil {
+			// A record whose own decoding fails may still have intact events.
+			evs, _, _ = decodeRecordEvents(data)
+		} else {
+			evs = rec.Events
+		}
+		for _, e := range evs {
+			x.evSeq = max(x.evSeq, e.Seq)
+		}
 		switch {
 		case err == nil && recordName(rec.Case.ID) == name:
-			x.add(rec.Case.ID, entryOf(rec, rec.Version, h.gen))
+			e := entryOf(rec, rec.Version, h.gen)
+			e.Pending = s.unacked(rec.Events)
+			x.add(rec.Case.ID, e)
 		case err != nil && h.id != "" && recordName(h.id) == name:
 			// The header is whole, the body is not: keep the case listed as
 			// damaged, with what an earlier index knew of that exact file.
@@ -390,6 +446,11 @@ func (s *Store) rebuild(persist bool) error {
 			if id, oe := oldCase(name); id == h.id && oe != nil && oe.FileGen == h.gen {
 				e = oe.clone()
 				e.Damaged = true
+			}
+			if evs != nil {
+				// The checksums match, only the record's decoding fails:
+				// its events are known.
+				e.Pending = s.unacked(evs)
 			}
 			x.add(h.id, e)
 		default:
@@ -408,8 +469,13 @@ func (s *Store) rebuild(persist bool) error {
 	sort.Strings(x.damagedFiles)
 	if s.pending != nil {
 		x.gen = max(x.gen, s.pending.Gen)
+		x.evSeq = max(x.evSeq, s.pending.EvSeq)
+	}
+	if err := s.scanTombs(x, persist); err != nil {
+		return fmt.Errorf("rebuild index: %w", err)
 	}
 	s.idx, s.pending, s.loaded = x, nil, true
+	s.pruneAll()
 	if !persist {
 		// The log on disk is not trusted: the next refresh after a change
 		// loads (and, if still needed, rebuilds) from scratch.
@@ -432,6 +498,12 @@ func (s *Store) rebuild(persist bool) error {
 func (s *Store) writeIndex() error {
 	if err := s.bumpSeq(); err != nil {
 		return err
+	}
+	// Events acknowledged since their entry was written need not be listed.
+	for _, e := range s.idx.cases {
+		if len(e.Pending) > 0 {
+			e.Pending = s.unackedSeqs(e.Pending)
+		}
 	}
 	snap, err := encodeSnapshot(s.idx)
 	if err != nil {

@@ -68,10 +68,12 @@ type Options struct {
 type Store struct {
 	dir    string // absolute
 	recDir string
+	outDir string
 	opts   Options
 	lockf  *os.File
 	topD   *os.File // the store directory, kept open to fsync it
 	recD   *os.File // the records directory, kept open to fsync it
+	outD   *os.File // the outbox directory, kept open to fsync it
 	lk     *locker
 	closed atomic.Bool
 
@@ -87,6 +89,7 @@ type Store struct {
 	logOff     int64     // bytes of the log consumed
 	logEntries int       // entries in the log since the snapshot
 	pending    *logEntry // the log's last entry did not land: the next writer appends a repair
+	acks       *acks     // the acknowledgement log, guarded by mu like idx
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -106,7 +109,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("file: open %s: %w", dir, err)
 	}
-	s := &Store{dir: abs, recDir: filepath.Join(abs, recDirName), opts: opts, idx: newIndex()}
+	s := &Store{dir: abs, recDir: filepath.Join(abs, recDirName), outDir: filepath.Join(abs, outDirName), opts: opts, idx: newIndex(), acks: newAcks()}
 	if err := s.openFiles(); err != nil {
 		s.closeFiles()
 		return nil, fmt.Errorf("file: open %s: %w", abs, err)
@@ -128,7 +131,7 @@ func Open(dir string, opts Options) (*Store, error) {
 // openFiles creates the directories and the lock file when needed and opens
 // them.
 func (s *Store) openFiles() error {
-	for _, d := range []string{s.dir, s.recDir} {
+	for _, d := range []string{s.dir, s.recDir, s.outDir} {
 		err := os.Mkdir(d, 0o700)
 		if errors.Is(err, fs.ErrExist) {
 			continue
@@ -148,6 +151,9 @@ func (s *Store) openFiles() error {
 		return err
 	}
 	if s.recD, err = os.Open(s.recDir); err != nil {
+		return err
+	}
+	if s.outD, err = os.Open(s.outDir); err != nil {
 		return err
 	}
 	lockPath := filepath.Join(s.dir, lockName)
@@ -213,7 +219,7 @@ func (s *Store) Close() error {
 
 func (s *Store) closeFiles() error {
 	var errs []error
-	for _, f := range []*os.File{s.logf, s.recD, s.topD, s.lockf} {
+	for _, f := range []*os.File{s.logf, s.acks.f, s.outD, s.recD, s.topD, s.lockf} {
 		if f != nil {
 			errs = append(errs, f.Close())
 		}

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/storage"
 	"github.com/dossierkit/dossier/validation"
 )
@@ -46,10 +47,10 @@ func (s *Store) endWrite() {
 	s.lk.unlockExclusive()
 }
 
-// commit makes le durable in the log, then writes (or, for a delete,
-// removes) the record file, under the exclusive lock. On success s.idx
-// includes le.
-func (s *Store) commit(op string, le *logEntry, file []byte) error {
+// commit makes le durable in the log, then writes the tombstone tomb when
+// there is one and writes (or, for a delete, removes) the record file, under
+// the exclusive lock. On success s.idx includes le.
+func (s *Store) commit(op string, le *logEntry, file, tomb []byte) error {
 	if err := s.bumpSeq(); err != nil {
 		return fmt.Errorf("file: %s case %s: %w", op, le.ID, err)
 	}
@@ -60,7 +61,7 @@ func (s *Store) commit(op string, le *logEntry, file []byte) error {
 	}
 	// From here on a failure may leave an entry that did not land: the next
 	// refresh re-reads the log and checks it.
-	if err := s.writeRecord(le, file); err != nil {
+	if err := s.writeRecord(le, file, tomb); err != nil {
 		s.loaded = false
 		return fmt.Errorf("file: %s case %s: %w", op, le.ID, err)
 	}
@@ -81,9 +82,12 @@ func (s *Store) commit(op string, le *logEntry, file []byte) error {
 }
 
 // writeRecord performs the file part of a commit. The log is fsynced while
-// the temporary record file is written and fsynced, and both are durable
-// before the rename.
-func (s *Store) writeRecord(le *logEntry, file []byte) error {
+// the temporary files are written and fsynced; the tombstone is renamed into
+// place (and the outbox directory fsynced) only once the log entry is
+// durable, and the record file only once the tombstone is: a tombstone
+// never exists without its log entry, so a writer can always tell whether
+// its commit landed.
+func (s *Store) writeRecord(le *logEntry, file, tomb []byte) error {
 	var logSynced chan error
 	if !s.opts.NoSync {
 		logSynced = make(chan error, 1)
@@ -94,42 +98,68 @@ func (s *Store) writeRecord(le *logEntry, file []byte) error {
 		if logSynced == nil {
 			return nil
 		}
-		if err := <-logSynced; err != nil {
+		err := <-logSynced
+		logSynced = nil
+		if err != nil {
 			return fmt.Errorf("sync index log: %w", err)
 		}
 		return nil
 	}
-	path := s.recPath(le.ID)
-	if file == nil {
-		if err := waitLog(); err != nil {
-			return err
+	var temps []string
+	fail := func(err error) error {
+		if lerr := waitLog(); err == nil {
+			err = lerr
 		}
-		if err := os.Remove(path); err != nil {
-			return fmt.Errorf("remove record file: %w", err)
+		for _, p := range temps {
+			os.Remove(p)
 		}
-	} else {
-		tmp, tmpPath, err := createTemp(s.recDir, recordName(le.ID))
+		return err
+	}
+	prepare := func(dir, name string, data []byte) (string, error) {
+		tmp, tmpPath, err := createTemp(dir, name)
 		if err != nil {
-			waitLog()
-			return fmt.Errorf("write record file: %w", err)
+			return "", err
 		}
-		_, err = tmp.Write(file)
+		temps = append(temps, tmpPath)
+		_, err = tmp.Write(data)
 		if err == nil {
 			err = s.sync(tmp)
 		}
 		if cerr := tmp.Close(); err == nil {
 			err = cerr
 		}
-		if lerr := waitLog(); err == nil {
-			err = lerr
+		return tmpPath, err
+	}
+	var recTmp, tombTmp string
+	var err error
+	if file != nil {
+		if recTmp, err = prepare(s.recDir, recordName(le.ID), file); err != nil {
+			return fail(fmt.Errorf("write record file: %w", err))
 		}
-		if err == nil {
-			err = os.Rename(tmpPath, path)
+	}
+	if tomb != nil {
+		if tombTmp, err = prepare(s.outDir, tombName(le.Gen), tomb); err != nil {
+			return fail(fmt.Errorf("write event tombstone: %w", err))
 		}
-		if err != nil {
-			os.Remove(tmpPath)
-			return fmt.Errorf("write record file: %w", err)
+	}
+	if err := waitLog(); err != nil {
+		return fail(err)
+	}
+	if tomb != nil {
+		if err := os.Rename(tombTmp, s.tombPath(le.Gen)); err != nil {
+			return fail(fmt.Errorf("write event tombstone: %w", err))
 		}
+		if err := s.syncD(s.outD); err != nil {
+			return fail(fmt.Errorf("sync outbox directory: %w", err))
+		}
+	}
+	path := s.recPath(le.ID)
+	if file == nil {
+		if err := os.Remove(path); err != nil {
+			return fail(fmt.Errorf("remove record file: %w", err))
+		}
+	} else if err := os.Rename(recTmp, path); err != nil {
+		return fail(fmt.Errorf("write record file: %w", err))
 	}
 	if err := s.syncD(s.recD); err != nil {
 		return fmt.Errorf("sync records directory (the change is visible but may not survive a system crash): %w", err)
@@ -205,9 +235,54 @@ func (s *Store) withWrite(ctx context.Context, op string, fn func() error) error
 	return err
 }
 
+// prepared is a record about to be saved: the copy the store numbers and
+// returns, and its encoding when nothing in it waits for a number (then it
+// is encoded before the lock is taken).
+type prepared struct {
+	rec     *storage.Record
+	version int64
+	fresh   []int // events to number
+	body    []byte
+}
+
+func prepare(rec *storage.Record, version int64) (*prepared, error) {
+	p := &prepared{rec: rec.Clone(), version: version}
+	p.rec.Version = version
+	p.fresh = freshEvents(p.rec.Events)
+	if len(p.fresh) == 0 {
+		var err error
+		if p.body, err = encodeRecord(p.rec, version, 0); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// entry numbers the new events of p under the exclusive lock and returns the
+// log entry and the record file of its commit at generation gen.
+func (s *Store) entry(p *prepared, gen uint64) (*logEntry, []byte, error) {
+	evSeq, err := s.number(p.rec.Events, p.fresh)
+	if err != nil {
+		return nil, nil, err
+	}
+	file := p.body
+	if file == nil {
+		if file, err = encodeRecord(p.rec, p.version, gen); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		file = regen(file, gen)
+	}
+	e := entryOf(p.rec, p.version, gen)
+	e.Pending = s.unacked(p.rec.Events)
+	return &logEntry{Gen: gen, Op: opPut, ID: p.rec.Case.ID, Entry: e, EvSeq: evSeq}, file, nil
+}
+
 // Create implements storage.Store. The record file and the index entry are
 // written under the directory lock, so the id and external id checks are
-// atomic with the write across processes.
+// atomic with the write across processes. Events with Seq 0 are numbered
+// under the same lock; an event with a Seq the store never gave is a
+// *validation.Error.
 func (s *Store) Create(ctx context.Context, rec *storage.Record) (*storage.Record, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -216,8 +291,7 @@ func (s *Store) Create(ctx context.Context, rec *storage.Record) (*storage.Recor
 		return nil, fmt.Errorf("file: create: %w", err)
 	}
 	id := rec.Case.ID
-	const version = 1
-	body, err := encodeRecord(rec, version, 0)
+	p, err := prepare(rec, 1)
 	if err != nil {
 		return nil, fmt.Errorf("file: create case %s: %w", id, err)
 	}
@@ -239,16 +313,16 @@ func (s *Store) Create(ctx context.Context, rec *storage.Record) (*storage.Recor
 			}
 			return errStaleIndex
 		}
-		gen := s.idx.gen + 1
-		le := &logEntry{Gen: gen, Op: opPut, ID: id, Entry: entryOf(rec, version, gen)}
-		return s.commit("create", le, regen(body, gen))
+		le, file, err := s.entry(p, s.idx.gen+1)
+		if err != nil {
+			return fmt.Errorf("file: create case %s: %w", id, err)
+		}
+		return s.commit("create", le, file, nil)
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := rec.Clone()
-	out.Version = version
-	return out, nil
+	return p.rec, nil
 }
 
 // regen sets the generation in an encoded record file and updates its
@@ -262,6 +336,11 @@ func regen(file []byte, gen uint64) []byte {
 
 // Update implements storage.Store. The version check runs under the
 // directory lock, so a stale update from any process is ErrConflict.
+//
+// Events with Seq 0 are numbered as by Create. Pending events that rec no
+// longer holds (a caller trimming a case's audit trail) stay pending: the
+// commit moves them to a tombstone. When they cannot be read (a damaged
+// record file), the update fails with a *CorruptError listing their Seqs.
 func (s *Store) Update(ctx context.Context, rec *storage.Record) (*storage.Record, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -270,8 +349,7 @@ func (s *Store) Update(ctx context.Context, rec *storage.Record) (*storage.Recor
 		return nil, fmt.Errorf("file: update: %w", err)
 	}
 	id := rec.Case.ID
-	version := rec.Version + 1
-	body, err := encodeRecord(rec, version, 0)
+	p, err := prepare(rec, rec.Version+1)
 	if err != nil {
 		return nil, fmt.Errorf("file: update case %s: %w", id, err)
 	}
@@ -292,22 +370,85 @@ func (s *Store) Update(ctx context.Context, rec *storage.Record) (*storage.Recor
 			return err
 		}
 		gen := s.idx.gen + 1
-		le := &logEntry{Gen: gen, Op: opPut, ID: id, Entry: entryOf(rec, version, gen)}
-		return s.commit("update", le, regen(body, gen))
+		le, file, err := s.entry(p, gen)
+		if err != nil {
+			return fmt.Errorf("file: update case %s: %w", id, err)
+		}
+		// Pending events the new record drops go to a tombstone.
+		var tomb []byte
+		if dropped := s.dropped(cur, p.rec.Events); len(dropped) > 0 {
+			keep, err := s.pendingOf(id, dropped)
+			if err != nil {
+				return fmt.Errorf("file: update case %s: it would drop pending events that cannot be read: %w", id, err)
+			}
+			if tomb, err = encodeTomb(gen, id, keep); err != nil {
+				return fmt.Errorf("file: update case %s: %w", id, err)
+			}
+			le.Tomb = dropped
+		}
+		return s.commit("update", le, file, tomb)
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := rec.Clone()
-	out.Version = version
-	return out, nil
+	return p.rec, nil
+}
+
+// dropped returns the pending events of cur that events no longer holds.
+func (s *Store) dropped(cur *entry, events []event.Event) []uint64 {
+	left := s.unackedSeqs(cur.Pending)
+	if len(left) == 0 {
+		return nil
+	}
+	kept := make(map[uint64]bool, len(events))
+	for _, e := range events {
+		kept[e.Seq] = true
+	}
+	var out []uint64
+	for _, q := range left {
+		if !kept[q] {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// pendingOf reads the events seqs of case id from its record file. A
+// damaged file gives a *CorruptError listing seqs; events the file does not
+// hold, errStaleIndex.
+func (s *Store) pendingOf(id string, seqs []uint64) ([]event.Event, error) {
+	evs, err := s.readRecordEvents(id)
+	var ce *CorruptError
+	switch {
+	case errors.As(err, &ce):
+		ce.Seqs = seqs
+		return nil, ce
+	case errors.Is(err, errNoFile):
+		return nil, errStaleIndex
+	case err != nil:
+		return nil, err
+	}
+	return pick(evs, seqs)
 }
 
 // Delete implements storage.Store. A case whose record file is damaged can
-// be deleted at the version the index holds.
-func (s *Store) Delete(ctx context.Context, caseID string, version int64) error {
+// be deleted at the version the index holds, unless the file holds pending
+// events, which cannot be read: then Delete fails with a *CorruptError
+// listing their Seqs (acknowledge them to delete the case anyway).
+//
+// The case's pending events and the given events (numbered like new events
+// of an update) are written to a tombstone in the same commit, so they stay
+// pending after the record file is gone.
+func (s *Store) Delete(ctx context.Context, caseID string, version int64, events ...event.Event) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	final := make([]event.Event, len(events))
+	fresh := make([]int, len(events))
+	for i, e := range events {
+		final[i] = e.Clone()
+		final[i].Seq = 0
+		fresh[i] = i
 	}
 	return s.withWrite(ctx, "delete", func() error {
 		cur, ok := s.idx.cases[caseID]
@@ -320,7 +461,27 @@ func (s *Store) Delete(ctx context.Context, caseID string, version int64) error 
 		if err := s.checkFile(caseID, cur); err != nil {
 			return err
 		}
-		return s.commit("delete", &logEntry{Gen: s.idx.gen + 1, Op: opDelete, ID: caseID}, nil)
+		gen := s.idx.gen + 1
+		var keep []event.Event
+		if left := s.unackedSeqs(cur.Pending); len(left) > 0 {
+			var err error
+			if keep, err = s.pendingOf(caseID, left); err != nil {
+				return fmt.Errorf("file: delete case %s: its pending events cannot be read: %w", caseID, err)
+			}
+		}
+		evSeq, err := s.number(final, fresh)
+		if err != nil {
+			return fmt.Errorf("file: delete case %s: %w", caseID, err)
+		}
+		le := &logEntry{Gen: gen, Op: opDelete, ID: caseID, EvSeq: evSeq}
+		var tomb []byte
+		if all := append(keep, final...); len(all) > 0 {
+			if tomb, err = encodeTomb(gen, caseID, all); err != nil {
+				return fmt.Errorf("file: delete case %s: %w", caseID, err)
+			}
+			le.Tomb = seqsOf(all)
+		}
+		return s.commit("delete", le, nil, tomb)
 	})
 }
 

@@ -28,10 +28,7 @@ type Store struct {
 	order   []uint64               // Seq of pending events, ascending; may hold acknowledged ones
 }
 
-var (
-	_ storage.Store  = (*Store)(nil)
-	_ storage.Outbox = (*Store)(nil)
-)
+var _ storage.Store = (*Store)(nil)
 
 // New returns an empty store.
 func New() *Store {
@@ -144,7 +141,7 @@ func (s *Store) Update(ctx context.Context, rec *storage.Record) (*storage.Recor
 }
 
 // Delete implements storage.Store.
-func (s *Store) Delete(ctx context.Context, caseID string, version int64) error {
+func (s *Store) Delete(ctx context.Context, caseID string, version int64, events ...event.Event) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -157,6 +154,12 @@ func (s *Store) Delete(ctx context.Context, caseID string, version int64) error 
 	if old.Version != version {
 		return fmt.Errorf("memory: delete case %s at version %d, stored version is %d: %w", caseID, version, old.Version, storage.ErrConflict)
 	}
+	final := make([]event.Event, len(events))
+	for i, e := range events {
+		final[i] = e.Clone()
+		final[i].Seq = 0
+	}
+	s.enqueue(final)
 	delete(s.records, caseID)
 	i := sort.SearchStrings(s.ids, caseID)
 	s.ids = append(s.ids[:i], s.ids[i+1:]...)

@@ -161,14 +161,32 @@ func testOutboxRefusedWrite(t *testing.T, s storage.Store, o storage.Outbox) {
 }
 
 func testOutboxSurvivesDelete(t *testing.T, s storage.Store, o storage.Outbox) {
+	ctx := context.Background()
 	rec := newRecord("c1", "")
 	rec.Events = []event.Event{newEvent("c1", "e1")}
 	created := mustCreate(t, s, rec)
-	if err := s.Delete(context.Background(), "c1", created.Version); err != nil {
+	gone := newEvent("c1", "deleted")
+	gone.Type, gone.SubEvent = event.CaseDeleted, ""
+	err := s.Delete(ctx, "c1", created.Version+1, gone)
+	wantErr(t, "stale delete", err, storage.ErrConflict)
+	if got := drain(t, o, 0); ids(got) != "e1 " {
+		t.Fatalf("a refused delete queued events: %q", ids(got))
+	}
+	if err := s.Delete(ctx, "c1", created.Version, gone); err != nil {
 		t.Fatal(err)
 	}
-	if got := drain(t, o, 0); ids(got) != "e1 " {
-		t.Fatalf("pending after delete = %q, want e1", ids(got))
+	got := drain(t, o, 0)
+	if ids(got) != "e1 deleted " {
+		t.Fatalf("pending after delete = %q, want e1 then the deletion event", ids(got))
+	}
+	if got[1].Seq <= got[0].Seq || got[1].Type != event.CaseDeleted || string(got[1].Payload) != `{"n":"deleted"}` {
+		t.Fatalf("deletion event %+v", got[1])
+	}
+	if err := o.AckEvents(ctx, got[0].Seq, got[1].Seq); err != nil {
+		t.Fatal(err)
+	}
+	if got := drain(t, o, 0); len(got) != 0 {
+		t.Fatalf("pending after ack = %q", ids(got))
 	}
 }
 

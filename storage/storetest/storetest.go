@@ -62,11 +62,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			s := newStore(t)
-			o, ok := s.(storage.Outbox)
-			if !ok {
-				t.Skipf("%T does not implement storage.Outbox", s)
-			}
-			tt.fn(t, s, o)
+			tt.fn(t, s, s)
 		})
 	}
 }
