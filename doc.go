@@ -32,6 +32,22 @@
 //
 // A refused operation never changes what is stored.
 //
+// # Cost of a change
+//
+// A change works on the whole record of its case, so its cost is linear in
+// the size of the case (entities, relations, checks and the audit trail of
+// events). Measured against a baseline that only gets and saves the same
+// record in the memory adapter, in the same run, renaming a company costs
+// 1.8-2.2x the baseline in a case of 100 individuals and 2.2-3.1x in a case
+// of 1,000 (about 11-15 ms on a shared 2-core machine):
+//
+//	go test -run '^$' -bench UpdateInLargeCase -benchtime 20x -count 3 .
+//
+// Most of the remaining cost is copying the record in and out. Deciding
+// whether a change changed anything, and which events describe it,
+// compares the record before and after with reflect.DeepEqual and encodes
+// only the parts that differ.
+//
 // # Wire format
 //
 // Domain values marshal to the snake_case JSON of the API they model

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/dossierkit/dossier/cases"
@@ -195,10 +196,32 @@ func diffByID[T any](before, after []T, id func(T) string) diff[T] {
 	return d
 }
 
+// sameJSON reports whether a and b encode to the same JSON, which is what
+// "unchanged" means for events: 10 and 10.0 differ as values written, and
+// maps are compared as sets. reflect.DeepEqual answers first, without
+// allocating, for the common case of an untouched copy (deep equality
+// implies equal encodings); only values it finds different are encoded.
 func sameJSON(a, b any) bool {
+	if reflect.DeepEqual(a, b) {
+		return true
+	}
 	ja, errA := json.Marshal(a)
 	jb, errB := json.Marshal(b)
 	return errA == nil && errB == nil && bytes.Equal(ja, jb)
+}
+
+// sameAll reports whether two lists hold the same values, element by
+// element (see sameJSON).
+func sameAll[T any](a, b []T) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !sameJSON(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func sameMetadata(a, b cases.Metadata) bool {
@@ -218,9 +241,12 @@ func sameProps(a, b customprop.Values) bool {
 // sameRecord reports whether two records hold the same data, ignoring the
 // case's updated_at.
 func sameRecord(a, b *storage.Record) bool {
-	a2, b2 := *a, *b
-	a2.Case.UpdatedAt, b2.Case.UpdatedAt = time.Time{}, time.Time{}
-	return sameJSON(&a2, &b2)
+	ac, bc := a.Case, b.Case
+	ac.UpdatedAt, bc.UpdatedAt = time.Time{}, time.Time{}
+	return a.Version == b.Version && len(a.Events) == len(b.Events) &&
+		sameJSON(ac, bc) && sameJSON(a.Risks, b.Risks) && sameJSON(a.Schedule, b.Schedule) &&
+		sameAll(a.Companies, b.Companies) && sameAll(a.Individuals, b.Individuals) &&
+		sameAll(a.Relations, b.Relations) && sameAll(a.Checks, b.Checks)
 }
 
 // Events returns the audit trail of a case: every event recorded with its
