@@ -62,7 +62,7 @@ func (w *Workspace) changeEvents(ctx context.Context, before, after *storage.Rec
 
 	// Entities whose relations changed.
 	relTouched := map[string]bool{}
-	rel := diffByID(before.Relations, after.Relations, func(r relation.Relation) string { return r.ID })
+	rel := diffByID(before.Relations, after.Relations, func(r relation.Relation) string { return r.ID }, relationContent)
 	for _, r := range rel.created {
 		relTouched[r.From()] = true
 	}
@@ -75,7 +75,7 @@ func (w *Workspace) changeEvents(ctx context.Context, before, after *storage.Rec
 		}
 	}
 
-	co := diffByID(before.Companies, after.Companies, func(c entity.Company) string { return c.ID })
+	co := diffByID(before.Companies, after.Companies, func(c entity.Company) string { return c.ID }, companyContent)
 	for _, c := range co.created {
 		emit(event.CompanyCreated, "", c.ID, c)
 	}
@@ -88,7 +88,7 @@ func (w *Workspace) changeEvents(ctx context.Context, before, after *storage.Rec
 		emit(event.CompanyDeleted, "", c.ID, c)
 	}
 
-	in := diffByID(before.Individuals, after.Individuals, func(i entity.Individual) string { return i.ID })
+	in := diffByID(before.Individuals, after.Individuals, func(i entity.Individual) string { return i.ID }, individualContent)
 	for _, i := range in.created {
 		emit(event.IndividualCreated, "", i.ID, i)
 	}
@@ -114,7 +114,7 @@ func (w *Workspace) changeEvents(ctx context.Context, before, after *storage.Rec
 			emit(typ, "", c.ID, c)
 		}
 	}
-	ch := diffByID(before.Checks, after.Checks, func(c cases.Check) string { return c.ID })
+	ch := diffByID(before.Checks, after.Checks, func(c cases.Check) string { return c.ID }, checkContent)
 	for _, c := range ch.deleted {
 		emit(event.CheckDeleted, "", c.ID, c)
 	}
@@ -167,9 +167,9 @@ type diff[T any] struct {
 	updated, isNew   map[string]bool
 }
 
-// diffByID compares two lists of objects with ids, by the JSON of each
-// object.
-func diffByID[T any](before, after []T, id func(T) string) diff[T] {
+// diffByID compares two lists of objects with ids, by the content of each
+// object (see sameAll).
+func diffByID[T any](before, after []T, id func(T) string, content func(T) T) diff[T] {
 	d := diff[T]{updated: map[string]bool{}, isNew: map[string]bool{}}
 	old := make(map[string]T, len(before))
 	for _, v := range before {
@@ -184,7 +184,7 @@ func diffByID[T any](before, after []T, id func(T) string) diff[T] {
 		case !ok:
 			d.created = append(d.created, v)
 			d.isNew[k] = true
-		case !sameJSON(o, v):
+		case !sameJSON(content(o), content(v)):
 			d.updated[k] = true
 		}
 	}
@@ -210,19 +210,26 @@ func sameJSON(a, b any) bool {
 	return errA == nil && errB == nil && bytes.Equal(ja, jb)
 }
 
-// sameAll reports whether two lists hold the same values, element by
-// element (see sameJSON).
-func sameAll[T any](a, b []T) bool {
+// sameAll reports whether two lists hold the same content, element by
+// element: content drops what an operation stamps on every object it
+// touches (updated_at), so that an update that sets what was already there
+// is no change at all (see sameJSON).
+func sameAll[T any](a, b []T, content func(T) T) bool {
 	if len(a) != len(b) {
 		return false
 	}
 	for i := range a {
-		if !sameJSON(a[i], b[i]) {
+		if !sameJSON(content(a[i]), content(b[i])) {
 			return false
 		}
 	}
 	return true
 }
+
+func companyContent(c entity.Company) entity.Company          { c.UpdatedAt = time.Time{}; return c }
+func individualContent(i entity.Individual) entity.Individual { i.UpdatedAt = time.Time{}; return i }
+func relationContent(r relation.Relation) relation.Relation   { r.UpdatedAt = time.Time{}; return r }
+func checkContent(c cases.Check) cases.Check                  { c.UpdatedAt = time.Time{}; return c }
 
 func sameMetadata(a, b cases.Metadata) bool {
 	if len(a) == 0 && len(b) == 0 {
@@ -239,14 +246,14 @@ func sameProps(a, b customprop.Values) bool {
 }
 
 // sameRecord reports whether two records hold the same data, ignoring the
-// case's updated_at.
+// updated_at of the case and of everything in it.
 func sameRecord(a, b *storage.Record) bool {
 	ac, bc := a.Case, b.Case
 	ac.UpdatedAt, bc.UpdatedAt = time.Time{}, time.Time{}
 	return a.Version == b.Version && len(a.Events) == len(b.Events) &&
 		sameJSON(ac, bc) && sameJSON(a.Risks, b.Risks) && sameJSON(a.Schedule, b.Schedule) &&
-		sameAll(a.Companies, b.Companies) && sameAll(a.Individuals, b.Individuals) &&
-		sameAll(a.Relations, b.Relations) && sameAll(a.Checks, b.Checks)
+		sameAll(a.Companies, b.Companies, companyContent) && sameAll(a.Individuals, b.Individuals, individualContent) &&
+		sameAll(a.Relations, b.Relations, relationContent) && sameAll(a.Checks, b.Checks, checkContent)
 }
 
 // Events returns the audit trail of a case: every event recorded with its

@@ -350,3 +350,80 @@ func TestDeleteCaseEvents(t *testing.T) {
 		t.Fatalf("drained %d: %v, %v", n, got, err)
 	}
 }
+
+// TestMoreOperationEvents covers the remaining operations: expiring a
+// check, updating an individual and a relation, and swapping the main
+// company.
+func TestMoreOperationEvents(t *testing.T) {
+	ctx := context.Background()
+	w := newWorkspace(t, dossier.Settings{})
+	c, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "A"})
+	step := eventSteps(t, w, c.ID)
+
+	var checkID string
+	step("check submitted for review", func() error {
+		ch, err := w.AddCheck(ctx, c.ID, dossier.AddCheckInput{Type: cases.CheckTypeIDDocument, Status: cases.CheckStatusNeedReview})
+		if ch != nil {
+			checkID = ch.ID
+		}
+		return err
+	}, "Check.ReviewNeeded", "Case.ReviewerHasActionsUpdated", "Case.FlagsUpdated")
+	step("approved", func() error {
+		_, err := w.ReviewCheck(ctx, checkID, cases.CheckDecision{Status: cases.CheckStatusApproved})
+		return err
+	}, "Check.Approved", "Case.ReviewerHasActionsUpdated", "Case.FlagsUpdated")
+	step("expired", func() error {
+		_, err := w.ExpireCheck(ctx, checkID, cases.MoveOptions{})
+		return err
+	}, "Check.Expired", "Case.ContactHasActionsUpdated", "Case.FlagsUpdated")
+
+	var mainID, holdingID, personID, relID string
+	step("main company", func() error {
+		v, err := w.AddCompany(ctx, c.ID, entity.CompanyInput{Name: "Main"})
+		if err == nil {
+			mainID = v.Company.ID
+		}
+		return err
+	}, "Company.Created")
+	step("holding", func() error {
+		v, err := w.AddCompany(ctx, c.ID, entity.CompanyInput{Name: "Holding", Type: entity.CompanyAffiliated})
+		if err == nil {
+			holdingID = v.Company.ID
+		}
+		return err
+	}, "Company.Created")
+	step("person", func() error {
+		v, err := w.AddIndividual(ctx, c.ID, entity.IndividualInput{LastName: "Stark"})
+		if err == nil {
+			personID = v.Individual.ID
+			relID = v.Relations[0].ID
+		}
+		return err
+	}, "Individual.Created")
+	step("update the person", func() error {
+		_, err := w.UpdateIndividual(ctx, personID, entity.IndividualUpdate{FirstName: patch.Value("Tony")})
+		return err
+	}, "Individual.Updated")
+	step("update the person's relation", func() error {
+		_, err := w.UpdateRelation(ctx, relID, relation.Update{Position: patch.Value("CEO")})
+		return err
+	}, "Individual.Updated")
+	step("same update again", func() error {
+		before, err := w.GetRelation(ctx, relID)
+		if err != nil {
+			return err
+		}
+		after, err := w.UpdateRelation(ctx, relID, relation.Update{Position: patch.Value("CEO")})
+		if err == nil && !after.UpdatedAt.Equal(before.UpdatedAt) {
+			return fmt.Errorf("an update that changed nothing moved updated_at from %v to %v", before.UpdatedAt, after.UpdatedAt)
+		}
+		return err
+	})
+	step("make the holding the main company", func() error {
+		_, err := w.SetMainCompany(ctx, holdingID)
+		return err
+	}, "Company.Updated", "Company.Updated")
+	if old, err := w.GetCompany(ctx, mainID); err != nil || old.Type != entity.CompanyAffiliated {
+		t.Fatalf("the former main company: %+v, %v", old, err)
+	}
+}
