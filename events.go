@@ -75,31 +75,10 @@ func (w *Workspace) changeEvents(ctx context.Context, before, after *storage.Rec
 		}
 	}
 
-	co := diffByID(before.Companies, after.Companies, func(c entity.Company) string { return c.ID }, companyContent)
-	for _, c := range co.created {
-		emit(event.CompanyCreated, "", c.ID, c)
-	}
-	for _, c := range after.Companies {
-		if co.updated[c.ID] || (relTouched[c.ID] && !co.isNew[c.ID]) {
-			emit(event.CompanyUpdated, "", c.ID, c)
-		}
-	}
-	for _, c := range co.deleted {
-		emit(event.CompanyDeleted, "", c.ID, c)
-	}
-
-	in := diffByID(before.Individuals, after.Individuals, func(i entity.Individual) string { return i.ID }, individualContent)
-	for _, i := range in.created {
-		emit(event.IndividualCreated, "", i.ID, i)
-	}
-	for _, i := range after.Individuals {
-		if in.updated[i.ID] || (relTouched[i.ID] && !in.isNew[i.ID]) {
-			emit(event.IndividualUpdated, "", i.ID, i)
-		}
-	}
-	for _, i := range in.deleted {
-		emit(event.IndividualDeleted, "", i.ID, i)
-	}
+	emitEntities(emit, diffByID(before.Companies, after.Companies, companyID, companyContent), after.Companies, companyID,
+		relTouched, event.CompanyCreated, event.CompanyUpdated, event.CompanyDeleted)
+	emitEntities(emit, diffByID(before.Individuals, after.Individuals, individualID, individualContent), after.Individuals, individualID,
+		relTouched, event.IndividualCreated, event.IndividualUpdated, event.IndividualDeleted)
 
 	oldChecks := make(map[string]cases.Check, len(before.Checks))
 	for _, c := range before.Checks {
@@ -139,6 +118,27 @@ func (w *Workspace) changeEvents(ctx context.Context, before, after *storage.Rec
 	}
 	return out
 }
+
+// emitEntities emits the Created, Updated and Deleted events of one kind of
+// entity: Updated for an entity whose content changed or whose relations
+// changed (unless it is new).
+func emitEntities[T any](emit func(event.Type, event.SubEvent, string, any), d diff[T], after []T, id func(T) string,
+	touched map[string]bool, created, updated, deleted event.Type) {
+	for _, v := range d.created {
+		emit(created, "", id(v), v)
+	}
+	for _, v := range after {
+		if k := id(v); d.updated[k] || (touched[k] && !d.isNew[k]) {
+			emit(updated, "", k, v)
+		}
+	}
+	for _, v := range d.deleted {
+		emit(deleted, "", id(v), v)
+	}
+}
+
+func companyID(c entity.Company) string       { return c.ID }
+func individualID(i entity.Individual) string { return i.ID }
 
 // checkEvent names the event of a check that was created (existed false),
 // moved to status, or decided again in the same status (a re-approval with

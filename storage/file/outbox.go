@@ -545,13 +545,9 @@ func (s *Store) scanTombs(x *index, exclusive bool) error {
 // readRecordEvents reads the events of the record file of caseID: errNoFile
 // when it does not exist, a *CorruptError when it does not decode.
 func (s *Store) readRecordEvents(caseID string) ([]event.Event, error) {
-	path := s.recPath(caseID)
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, errNoFile
-	}
+	data, path, err := s.readRecordFile(caseID)
 	if err != nil {
-		return nil, fmt.Errorf("file: case %s: %w", caseID, err)
+		return nil, err
 	}
 	evs, h, err := decodeRecordEvents(data)
 	if err != nil {

@@ -266,16 +266,26 @@ func (s *Store) syncPath(path string) error {
 // errNoFile: the record file of a case does not exist.
 var errNoFile = errors.New("no record file")
 
-// readRecord reads and decodes the record file of caseID: errNoFile when it
-// does not exist, a *CorruptError when it does not decode.
-func (s *Store) readRecord(caseID string) (*storage.Record, error) {
+// readRecordFile reads the record file of caseID and returns it with its
+// path: errNoFile when it does not exist.
+func (s *Store) readRecordFile(caseID string) ([]byte, string, error) {
 	path := s.recPath(caseID)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, errNoFile
+		return nil, path, errNoFile
 	}
 	if err != nil {
-		return nil, fmt.Errorf("file: case %s: %w", caseID, err)
+		return nil, path, fmt.Errorf("file: case %s: %w", caseID, err)
+	}
+	return data, path, nil
+}
+
+// readRecord reads and decodes the record file of caseID: errNoFile when it
+// does not exist, a *CorruptError when it does not decode.
+func (s *Store) readRecord(caseID string) (*storage.Record, error) {
+	data, path, err := s.readRecordFile(caseID)
+	if err != nil {
+		return nil, err
 	}
 	rec, _, err := decodeRecord(data)
 	if err != nil {
