@@ -2,15 +2,10 @@ package customprop
 
 import (
 	"fmt"
-	"net/mail"
-	"net/url"
-	"strconv"
-	"strings"
-	"unicode"
 	"unicode/utf8"
 
+	"github.com/dossierkit/dossier/internal/fieldcheck"
 	"github.com/dossierkit/dossier/validation"
-	"github.com/nyaruka/phonenumbers"
 )
 
 // entry is a definition compiled for validation: what every check needs is
@@ -151,9 +146,9 @@ func (e *entry) checkList(v jvalue, r *reporter) bool {
 	}
 	for i, s := range v.list {
 		if e.def.Type == TypeCountries {
-			if !countryExists(s) {
-				if up := strings.ToUpper(s); up != s && countryExists(up) {
-					r.add(validation.CodeInvalidCountry, "element %d: %q must be written in upper case (%s)", i, truncate(s, 40), up)
+			if p := fieldcheck.Country(s); !p.OK() {
+				if p.Kind == fieldcheck.CountryCase {
+					r.add(validation.CodeInvalidCountry, "element %d: %q must be written in upper case (%s)", i, truncate(s, 40), p.Arg)
 				} else {
 					r.add(validation.CodeInvalidCountry, "element %d: %q is not an existing ISO 3166-1 alpha-2 country code", i, truncate(s, 40))
 				}
@@ -203,158 +198,74 @@ func (e *entry) checkNumeric(v jvalue, r *reporter) (number, bool) {
 	return n, true
 }
 
-// dateResult is the outcome of parseDate.
-type dateResult uint8
+// dateResult is the outcome of parseDate: fieldcheck.None, or one of the
+// fieldcheck Date kinds.
+type dateResult = fieldcheck.Kind
 
-const (
-	dateOK     dateResult = iota
-	dateFormat            // not yyyy-MM-dd
-	dateYear              // year 0000
-	dateMonth             // month outside 01..12
-	dateDay               // day outside the month
-)
+const dateOK = fieldcheck.None
 
-// parseDate parses exactly "yyyy-MM-dd" (ASCII digits, zero-padded) and
-// checks that it is a day of the proleptic Gregorian calendar, year 0001 to
-// 9999.
+// parseDate parses exactly "yyyy-MM-dd" and checks that it is a day from
+// 0001-01-01 to 9999-12-31 (see fieldcheck.ParseDate).
 func parseDate(s string) (y, m, d int, res dateResult) {
-	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
-		return 0, 0, 0, dateFormat
-	}
-	for i := 0; i < 10; i++ {
-		if i != 4 && i != 7 && !isDigit(s[i]) {
-			return 0, 0, 0, dateFormat
-		}
-	}
-	y = int(s[0]-'0')*1000 + int(s[1]-'0')*100 + int(s[2]-'0')*10 + int(s[3]-'0')
-	m = int(s[5]-'0')*10 + int(s[6]-'0')
-	d = int(s[8]-'0')*10 + int(s[9]-'0')
-	switch {
-	case y == 0:
-		return y, m, d, dateYear
-	case m < 1 || m > 12:
-		return y, m, d, dateMonth
-	case d < 1 || d > daysIn(y, m):
-		return y, m, d, dateDay
-	}
-	return y, m, d, dateOK
+	y, m, d, p := fieldcheck.ParseDate(s)
+	return y, m, d, p.Kind
 }
 
-func daysIn(y, m int) int {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}
+// The checks of date, email, phone_number and url values are those of
+// package fieldcheck, shared with package entity; what follows maps their
+// problems to this package's codes and messages.
 
 func checkDate(s string, r *reporter) bool {
-	y, m, _, res := parseDate(s)
-	switch res {
-	case dateFormat:
-		r.add(validation.CodeInvalidFormat, "%q is not a date in the form yyyy-MM-dd (e.g. 2023-01-31)", truncate(s, 40))
-	case dateYear:
+	p := fieldcheck.Date(s)
+	switch p.Kind {
+	case fieldcheck.None:
+		return true
+	case fieldcheck.DateYear:
 		r.add(validation.CodeInvalidValue, "%q: year must be between 0001 and 9999", s)
-	case dateMonth:
+	case fieldcheck.DateMonth:
 		r.add(validation.CodeInvalidValue, "%q: month must be between 01 and 12", s)
-	case dateDay:
-		r.add(validation.CodeInvalidValue, "%q is not a calendar date: %04d-%02d has %d days", s, y, m, daysIn(y, m))
+	case fieldcheck.DateDay:
+		r.add(validation.CodeInvalidValue, "%q is not a calendar date: %s has %d days", s, p.Arg, p.N)
+	default:
+		r.add(validation.CodeInvalidFormat, "%q is not a date in the form yyyy-MM-dd (e.g. 2023-01-31)", truncate(s, 40))
 	}
-	return res == dateOK
+	return false
 }
 
-// checkEmail accepts a bare address as net/mail parses it (RFC 5322
-// addr-spec, UTF-8 allowed), no longer than MaxEmailLength characters, with
-// a local part of at most 64 bytes and a domain name of at least two dot-
-// separated labels (letters, digits, hyphens; no leading or trailing
-// hyphen; at most 63 bytes each; a top-level label that is not all digits).
+// checkEmail accepts a bare RFC 5322 address of at most MaxEmailLength
+// characters with a host name of two labels or more (see fieldcheck.Email).
 func checkEmail(s string, r *reporter) bool {
-	if n := utf8.RuneCountInString(s); n > MaxEmailLength {
-		r.add(validation.CodeTooLong, "must be at most %d characters, got %d", MaxEmailLength, n)
-		return false
-	}
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Name != "" || a.Address != s {
-		r.add(validation.CodeInvalidFormat, "%q is not a bare e-mail address like name@example.com (no display name, angle brackets, comments or quotes)", truncate(s, 40))
-		return false
-	}
-	at := strings.LastIndexByte(s, '@')
-	if at > 64 {
+	p := fieldcheck.Email(s)
+	switch p.Kind {
+	case fieldcheck.None:
+		return true
+	case fieldcheck.EmailTooLong:
+		r.add(validation.CodeTooLong, "must be at most %d characters, got %d", MaxEmailLength, p.N)
+	case fieldcheck.EmailLocalTooLong:
 		r.add(validation.CodeInvalidFormat, "the part before @ must be at most 64 bytes")
-		return false
-	}
-	if !validDomain(s[at+1:]) {
+	case fieldcheck.EmailDomain:
 		r.add(validation.CodeInvalidFormat, "%q does not end with a domain name such as example.com", truncate(s, 40))
-		return false
+	default:
+		r.add(validation.CodeInvalidFormat, "%q is not a bare e-mail address like name@example.com (no display name, angle brackets, comments or quotes)", truncate(s, 40))
 	}
-	return true
+	return false
 }
 
-// validDomain reports whether d is a fully qualified host name of at least
-// two labels (see checkEmail). Internationalised labels may be written in
-// Unicode letters.
-func validDomain(d string) bool {
-	if d == "" || len(d) > 253 {
-		return false
-	}
-	labels := 0
-	for rest := d; ; {
-		var label string
-		i := strings.IndexByte(rest, '.')
-		if i < 0 {
-			label = rest
-		} else {
-			label, rest = rest[:i], rest[i+1:]
-		}
-		labels++
-		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
-			return false
-		}
-		allDigits := true
-		for _, c := range label {
-			switch {
-			case c >= '0' && c <= '9':
-			case c == '-', c < utf8.RuneSelf && (c|0x20 >= 'a' && c|0x20 <= 'z'):
-				allDigits = false
-			case c >= utf8.RuneSelf && (unicode.IsLetter(c) || unicode.IsDigit(c) || unicode.Is(unicode.Mn, c)):
-				allDigits = false
-			default:
-				return false
-			}
-		}
-		if i < 0 {
-			return labels >= 2 && !allDigits
-		}
-	}
-}
-
-// checkPhone accepts "+" then 2 to 15 digits, with no leading zero in the
-// country code, that libphonenumber finds valid for its region and formats
-// back to the same E.164 string.
+// checkPhone accepts a canonical E.164 number valid for its region (see
+// fieldcheck.Phone).
 func checkPhone(s string, r *reporter) bool {
-	ok := len(s) >= 3 && len(s) <= 16 && s[0] == '+' && s[1] >= '1' && s[1] <= '9'
-	for i := 2; ok && i < len(s); i++ {
-		ok = isDigit(s[i])
-	}
-	if !ok {
-		r.add(validation.CodeInvalidPhone, "%q is not in E.164 format: \"+\", the country code and the number, digits only (e.g. +33654489875)", truncate(s, 40))
-		return false
-	}
-	num, err := phonenumbers.Parse(s, "ZZ")
-	if err != nil || !phonenumbers.IsValidNumber(num) {
+	p := fieldcheck.Phone(s)
+	switch p.Kind {
+	case fieldcheck.None:
+		return true
+	case fieldcheck.PhoneInvalid:
 		r.add(validation.CodeInvalidPhone, "%s is not a valid phone number for its region", s)
-		return false
+	case fieldcheck.PhoneNotCanonical:
+		r.add(validation.CodeInvalidPhone, "%s is not in canonical E.164 form (%s)", s, p.Arg)
+	default:
+		r.add(validation.CodeInvalidPhone, "%q is not in E.164 format: \"+\", the country code and the number, digits only (e.g. +33654489875)", truncate(s, 40))
 	}
-	if f := phonenumbers.Format(num, phonenumbers.E164); f != s {
-		r.add(validation.CodeInvalidPhone, "%s is not in canonical E.164 form (%s)", s, f)
-		return false
-	}
-	return true
+	return false
 }
 
 // checkText accepts up to max characters (code points); single-line text
@@ -401,73 +312,38 @@ func checkText(s string, max int, multiLine bool, r *reporter) bool {
 	return !r.failed
 }
 
-// checkURL accepts an absolute http or https URL with a host, written with
-// the RFC 3986 character set only (non-ASCII must be percent-encoded or
-// punycode), with valid percent-escapes, no user information and a port,
-// if any, of at most 65535.
+// checkURL accepts an absolute http or https URL of at most MaxURLLength
+// characters, in the RFC 3986 character set, without credentials (see
+// fieldcheck.WebURL).
 func checkURL(s string, r *reporter) bool {
-	if n := utf8.RuneCountInString(s); n > MaxURLLength {
-		r.add(validation.CodeTooLong, "must be at most %d characters, got %d", MaxURLLength, n)
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '%' {
-			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
-				r.add(validation.CodeInvalidFormat, "has a malformed percent-escape at byte %d", i)
-				return false
-			}
-			continue
-		}
-		if !uriChar[c] {
-			r.add(validation.CodeInvalidFormat, "contains %q, which RFC 3986 does not allow in a URL (percent-encode it)", rune(c))
-			return false
-		}
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.Scheme == "" || u.Opaque != "" || u.Host == "" || u.Hostname() == "" {
-		r.add(validation.CodeInvalidFormat, "%q is not an absolute URL with a scheme and a host (e.g. https://example.com)", truncate(s, 40))
-		return false
-	}
-	if sc := strings.ToLower(u.Scheme); sc != "http" && sc != "https" {
-		r.add(validation.CodeInvalidValue, "scheme must be http or https, got %q", u.Scheme)
-		return false
-	}
-	if u.User != nil {
+	p := fieldcheck.WebURL(s)
+	switch p.Kind {
+	case fieldcheck.None:
+		return true
+	case fieldcheck.URLTooLong:
+		r.add(validation.CodeTooLong, "must be at most %d characters, got %d", MaxURLLength, p.N)
+	case fieldcheck.URLEscape:
+		r.add(validation.CodeInvalidFormat, "has a malformed percent-escape at byte %d", p.N)
+	case fieldcheck.URLChar:
+		// The message names the offending byte, as it always has.
+		r.add(validation.CodeInvalidFormat, "contains %q, which RFC 3986 does not allow in a URL (percent-encode it)", rune(s[p.N]))
+	case fieldcheck.URLScheme:
+		r.add(validation.CodeInvalidValue, "scheme must be http or https, got %q", p.Arg)
+	case fieldcheck.URLUserInfo:
 		r.add(validation.CodeInvalidValue, "must not contain user information (credentials before @)")
-		return false
-	}
-	// RFC 3986 allows "[" and "]" only around an IP literal host, and "#"
-	// only once, before the fragment.
-	rest := s[strings.Index(s, "//")+2:]
-	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
-		rest = rest[end:]
-	} else {
-		rest = ""
-	}
-	if strings.ContainsAny(rest, "[]") || strings.Count(s, "#") > 1 {
+	case fieldcheck.URLDelims:
 		r.add(validation.CodeInvalidFormat, "\"[\" and \"]\" are allowed only around an IP literal host, \"#\" only once (percent-encode them)")
-		return false
+	case fieldcheck.URLPort:
+		r.add(validation.CodeInvalidFormat, "port %s is not between 0 and 65535", truncate(p.Arg, 20))
+	default:
+		r.add(validation.CodeInvalidFormat, "%q is not an absolute URL with a scheme and a host (e.g. https://example.com)", truncate(s, 40))
 	}
-	if p := u.Port(); p != "" {
-		if n, err := strconv.Atoi(p); err != nil || n > 65535 {
-			r.add(validation.CodeInvalidFormat, "port %s is not between 0 and 65535", truncate(p, 20))
-			return false
-		}
-	}
-	return true
+	return false
 }
 
-func isHex(c byte) bool {
-	return isDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'f')
-}
-
-// uriChar marks the RFC 3986 characters other than "%": unreserved,
-// gen-delims and sub-delims.
-var uriChar = func() (t [256]bool) {
-	const set = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&'()*+,;="
-	for i := 0; i < len(set); i++ {
-		t[set[i]] = true
-	}
-	return t
-}()
+// The limits this package documents are fieldcheck's: a compile-time check
+// (a negative constant does not convert to uint) keeps them equal.
+const (
+	_ = uint(MaxEmailLength-fieldcheck.MaxEmailLength) + uint(fieldcheck.MaxEmailLength-MaxEmailLength)
+	_ = uint(MaxURLLength-fieldcheck.MaxURLLength) + uint(fieldcheck.MaxURLLength-MaxURLLength)
+)

@@ -1,28 +1,15 @@
 package customprop
 
-import "github.com/biter777/countries"
+import (
+	"github.com/biter777/countries"
 
-// The ISO tables are built once, at package initialisation, from
-// biter777/countries, and never change afterwards. Lookups are an array
-// index: no allocation, no locking.
+	"github.com/dossierkit/dossier/internal/fieldcheck"
+)
 
-// withdrawnCountries are codes biter777/countries still lists but ISO 3166-1
-// has withdrawn; a value must name a country that exists today.
-var withdrawnCountries = map[string]bool{
-	"AN": true, // Netherlands Antilles, dissolved in 2010
-	"YU": true, // Yugoslavia, withdrawn in 2003
-}
-
-var alpha2Table = func() (t [26 * 26]countries.CountryCode) {
-	for _, c := range countries.All() {
-		a := c.Alpha2()
-		if len(a) != 2 || !isUpper(a[0]) || !isUpper(a[1]) || withdrawnCountries[a] {
-			continue
-		}
-		t[int(a[0]-'A')*26+int(a[1]-'A')] = c
-	}
-	return t
-}()
+// The ISO 4217 table is built once, at package initialisation, from
+// biter777/countries, and never changes afterwards. Lookups are an array
+// index: no allocation, no locking. Country codes are those of package
+// fieldcheck, shared with package entity.
 
 var currencyTable = func() (t [26 * 26 * 26]bool) {
 	for _, c := range countries.AllCurrencies() {
@@ -38,17 +25,8 @@ var currencyTable = func() (t [26 * 26 * 26]bool) {
 func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
 
 // countryCode returns the country of an upper-case alpha-2 code that
-// exists, or countries.Unknown.
-func countryCode(s string) countries.CountryCode {
-	if len(s) != 2 || !isUpper(s[0]) || !isUpper(s[1]) {
-		return countries.Unknown
-	}
-	return alpha2Table[int(s[0]-'A')*26+int(s[1]-'A')]
-}
-
-// countryExists reports whether s is an upper-case ISO 3166-1 alpha-2 code
-// of an existing country.
-func countryExists(s string) bool { return countryCode(s) != countries.Unknown }
+// exists, or countries.Unknown (see fieldcheck.Country).
+func countryCode(s string) countries.CountryCode { return fieldcheck.CountryCode(s) }
 
 // currencyExists reports whether s is an upper-case ISO 4217 alphabetic code
 // known to biter777/countries.

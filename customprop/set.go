@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/dossierkit/dossier/internal/fieldcheck"
 	"github.com/dossierkit/dossier/validation"
 	"github.com/shopspring/decimal"
 )
@@ -21,15 +22,7 @@ type Set struct {
 }
 
 // maxCountries is the number of distinct country codes a value may hold.
-var maxCountries = func() int {
-	n := 0
-	for _, c := range alpha2Table {
-		if c != 0 {
-			n++
-		}
-	}
-	return n
-}()
+var maxCountries = fieldcheck.CountryCount()
 
 // NewSet validates defs and returns them as a Set. Every problem of every
 // definition is reported at once in a *validation.Error, with paths such as

@@ -7,8 +7,9 @@ import (
 
 // Address is a postal address of a company or an individual. Every field is
 // optional free text of at most MaxTextLen characters, except Country, an
-// ISO 3166-1 alpha-2 code (see [IsCountry]). The zero Address means "no
-// address" and is left out of the JSON of its entity.
+// upper-case ISO 3166-1 alpha-2 code of an existing country (see
+// [IsCountry]). The zero Address means "no address" and is left out of the
+// JSON of its entity.
 type Address struct {
 	StreetAddress  string `json:"street_address,omitempty"`
 	StreetAddress2 string `json:"street_address_2,omitempty"`

@@ -49,14 +49,19 @@ type Company struct {
 	// CommercialName has at most MaxCompanyNameLen characters.
 	CommercialName     string `json:"commercial_name,omitempty"`
 	RegistrationNumber string `json:"registration_number,omitempty"`
-	// RegistrationDate is a yyyy-MM-dd date, not in the future.
+	// RegistrationDate is a real yyyy-MM-dd date from 0001-01-01, by the
+	// rule of a date custom property (see IsDate), and not in the future.
 	RegistrationDate string `json:"registration_date,omitempty"`
-	// Country is an ISO 3166-1 alpha-2 code (see IsCountry).
-	Country    string        `json:"country,omitempty"`
-	LegalForm  string        `json:"legal_form,omitempty"`
-	Status     CompanyStatus `json:"status"`
-	Address    Address       `json:"address,omitzero"`
-	WebsiteURL string        `json:"website_url,omitempty"`
+	// Country is an upper-case ISO 3166-1 alpha-2 code of an existing
+	// country, by the rule of a countries custom property (see IsCountry).
+	Country   string        `json:"country,omitempty"`
+	LegalForm string        `json:"legal_form,omitempty"`
+	Status    CompanyStatus `json:"status"`
+	Address   Address       `json:"address,omitzero"`
+	// WebsiteURL is an absolute http or https URL of at most MaxURLLen
+	// characters, in the RFC 3986 character set and without credentials,
+	// by the rule of a url custom property (see IsWebURL).
+	WebsiteURL string `json:"website_url,omitempty"`
 	// IsRelevant is true unless the company was marked as not relevant to
 	// the case; its checks then do not count towards the case flags.
 	IsRelevant bool `json:"is_relevant"`

@@ -7,14 +7,48 @@
 // [Company] and [Individual] are plain values with snake_case JSON (the wire
 // shape of the reference API) that round-trips losslessly; Clone returns a
 // deep copy. Optional text fields are "" when not set and left out of the
-// JSON. Dates are "yyyy-MM-dd" strings of real calendar dates ([IsDate]),
-// countries upper-case ISO 3166-1 alpha-2 codes ([IsCountry]), phone numbers
-// E.164 ([IsPhoneNumber]), e-mails as the HTML standard defines them
-// ([IsEmail]) and web sites absolute http(s) URLs ([IsWebURL]).
+// JSON.
 //
 // Percentages are a [Percentage]: an exact decimal from 0 to 100 with at
 // most two decimals, or unknown (the zero value, JSON null). Unknown is never
 // 0. No float64 is involved anywhere, in Go or on the wire.
+//
+// # Field rules
+//
+// E-mails, phone numbers, dates, countries and web sites follow exactly the
+// rules of the custom properties of the same kind (package customprop,
+// "Value rules"): the two packages share one implementation, so a value
+// refused as a custom property is refused here, and the reverse.
+//
+//   - email ([IsEmail]): a bare RFC 5322 address of at most MaxEmailLen
+//     characters ("Tony <t@x.example>", comments, quotes and misplaced
+//     dots are refused; letters outside ASCII are allowed), a local part of
+//     at most 64 bytes and a domain of at least two labels: "a@b",
+//     "x@localhost" and "a@1.2" are refused.
+//   - phone_number ([IsPhoneNumber]): E.164, "+" and digits only, valid for
+//     its region according to nyaruka/phonenumbers and written in its
+//     canonical form ("+330654489875" is refused, naming "+33654489875").
+//   - birth_date, registration_date ([IsDate]): "yyyy-MM-dd", a real day
+//     from 0001-01-01 to 9999-12-31 ("2023-02-29" and "0000-01-01" are
+//     refused). Here, and not for custom properties, the date must also not
+//     be after the day of the time given to the call (out_of_range).
+//   - birth_country, nationalities, country, address.country
+//     ([IsCountry]): upper-case ISO 3166-1 alpha-2 codes of existing
+//     countries, XK (Kosovo) included, the withdrawn AN and YU excluded;
+//     "fr" is refused with a hint.
+//   - website_url ([IsWebURL]): an absolute http or https URL of at most
+//     MaxURLLen characters, in the RFC 3986 character set (percent-encode
+//     non-ASCII characters), with valid percent-escapes, without
+//     credentials ("https://user:pass@x.example" is refused) and with a
+//     port, if any, of at most 65535.
+//
+// These fields are optional: "" means not set and is not checked (a
+// nationality, though, is never "").
+//
+// The codes are invalid_format (e-mails, dates, URLs), invalid_phone,
+// invalid_country, too_long (e-mails and URLs over their limit) and
+// out_of_range (a date in the future); each message says which rule the
+// value breaks.
 //
 // # Inputs
 //

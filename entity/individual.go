@@ -26,13 +26,19 @@ type Individual struct {
 	MiddleName string `json:"middle_name,omitempty"`
 	LastName   string `json:"last_name,omitempty"`
 	MaidenName string `json:"maiden_name,omitempty"`
-	// Email is a valid address (see IsEmail).
+	// Email is a bare address of at most MaxEmailLen characters with a
+	// domain of two labels or more, by the rule of an email custom property
+	// (see IsEmail).
 	Email string `json:"email,omitempty"`
-	// PhoneNumber is in E.164 form (see IsPhoneNumber).
+	// PhoneNumber is a valid number in canonical E.164 form, by the rule of
+	// a phone_number custom property (see IsPhoneNumber).
 	PhoneNumber string `json:"phone_number,omitempty"`
-	// BirthDate is a yyyy-MM-dd date, not in the future.
+	// BirthDate is a real yyyy-MM-dd date from 0001-01-01, by the rule of a
+	// date custom property (see IsDate), and not in the future.
 	BirthDate string `json:"birth_date,omitempty"`
-	// BirthCountry and Nationalities are ISO 3166-1 alpha-2 codes.
+	// BirthCountry and Nationalities are upper-case ISO 3166-1 alpha-2
+	// codes of existing countries, by the rule of a countries custom
+	// property (see IsCountry); no nationality is listed twice.
 	BirthCountry  string   `json:"birth_country,omitempty"`
 	Nationalities []string `json:"nationalities,omitempty"`
 	Address       Address  `json:"address,omitzero"`
@@ -124,7 +130,7 @@ func (i Individual) validateFields(l *validation.List, now time.Time) {
 		p := validation.Index("nationalities", k)
 		switch {
 		case !IsCountry(n):
-			l.Addf(p, validation.CodeInvalidCountry, "%q is not an upper-case ISO 3166-1 alpha-2 code of an existing country", n)
+			addCountry(l, p, n)
 		case seen[n]:
 			l.Addf(p, validation.CodeDuplicate, "nationality %q is listed twice", n)
 		}
