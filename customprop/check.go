@@ -245,6 +245,8 @@ func checkEmail(s string, r *reporter) bool {
 		r.add(validation.CodeInvalidFormat, "the part before @ must be at most 64 bytes")
 	case fieldcheck.EmailDomain:
 		r.add(validation.CodeInvalidFormat, "%q does not end with a domain name such as example.com", truncate(s, 40))
+	case fieldcheck.EmailInvisible:
+		r.add(validation.CodeInvalidFormat, "%+q holds the invisible or control character U+%04X", truncate(s, 40), p.N)
 	default:
 		r.add(validation.CodeInvalidFormat, "%q is not a bare e-mail address like name@example.com (no display name, angle brackets, comments or quotes)", truncate(s, 40))
 	}

@@ -32,14 +32,19 @@ const (
 //     last label that is not all digits: "a@b", "a@1.2", "a@[1.2.3.4]"
 //     and "a@example.com." are refused ([EmailDomain]).
 //
-// Known gap, kept because it is package customprop's published behaviour:
-// net/mail accepts any non-ASCII character in the local part, invisible
-// ones included (U+0085, U+200B, U+202E, U+2028), so "a\u202e@example.com"
-// is accepted. Refusing them here would refuse them for custom properties
-// and entities alike.
+// Before parsing, any control, format or separator character is refused
+// ([EmailInvisible]): net/mail accepts every non-ASCII character in the
+// local part, invisible ones included (U+0085, U+200B, U+202E, U+2028),
+// and an address such as "a\u202e@example.com" would display as something
+// it is not. Letters outside ASCII stay allowed ("josé@exämple.fr").
 func Email(s string) Problem {
 	if n := utf8.RuneCountInString(s); n > MaxEmailLength {
 		return Problem{Kind: EmailTooLong, N: n}
+	}
+	for _, c := range s {
+		if unicode.IsControl(c) || unicode.In(c, unicode.Cf, unicode.Zl, unicode.Zp) || (c >= utf8.RuneSelf && unicode.IsSpace(c)) {
+			return Problem{Kind: EmailInvisible, N: int(c)}
+		}
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Name != "" || a.Address != s {

@@ -203,7 +203,7 @@ func TestEmail(t *testing.T) {
 		{"trailing space", "alice@example.com ", fieldcheck.EmailSyntax, 0, ""},
 		{"two addresses", "a@example.com, b@example.com", fieldcheck.EmailSyntax, 0, ""},
 		{"invalid UTF-8", "\xff@example.com", fieldcheck.EmailSyntax, 0, ""},
-		{"NUL", "a\x00@example.com", fieldcheck.EmailSyntax, 0, ""},
+		{"NUL", "a\x00@example.com", fieldcheck.EmailInvisible, 0, ""},
 		{"empty", "", fieldcheck.EmailSyntax, 0, ""},
 	})
 }

@@ -43,6 +43,10 @@ const (
 	// EmailDomain: the part after "@" is not a host name of at least two
 	// labels ("a@b", "a@1.2", "a@[1.2.3.4]", "a@-b.com").
 	EmailDomain
+	// EmailInvisible: the address holds a control, format (zero-width,
+	// bidirectional override) or separator character, which can hide what
+	// the address really is. N is the character.
+	EmailInvisible
 
 	// PhoneFormat: not "+", a country code not starting with 0 and the
 	// number, 2 to 15 ASCII digits in all.
@@ -90,6 +94,7 @@ var kindNames = [...]string{
 	EmailSyntax:       "email_syntax",
 	EmailLocalTooLong: "email_local_too_long",
 	EmailDomain:       "email_domain",
+	EmailInvisible:    "email_invisible",
 	PhoneFormat:       "phone_format",
 	PhoneInvalid:      "phone_invalid",
 	PhoneNotCanonical: "phone_not_canonical",
@@ -157,6 +162,8 @@ func (p Problem) Detail() string {
 		return fmt.Sprintf("the part before @ has %d bytes, at most %d allowed", p.N, MaxEmailLocalLength)
 	case EmailDomain:
 		return "the domain must be a host name of at least two labels, such as example.com"
+	case EmailInvisible:
+		return fmt.Sprintf("holds the invisible or control character U+%04X", p.N)
 	case PhoneFormat:
 		return `E.164 is "+", the country code and the number, digits only (e.g. +33654489875)`
 	case PhoneInvalid:
