@@ -12,6 +12,7 @@ import (
 	"github.com/dossierkit/dossier/customprop"
 	"github.com/dossierkit/dossier/entity"
 	"github.com/dossierkit/dossier/event"
+	"github.com/dossierkit/dossier/ownership"
 	"github.com/dossierkit/dossier/relation"
 	"github.com/dossierkit/dossier/storage"
 	"github.com/dossierkit/dossier/validation"
@@ -75,10 +76,39 @@ func (w *Workspace) changeEvents(ctx context.Context, before, after *storage.Rec
 		}
 	}
 
+	// Entity payloads are the entity as a read returns it (relations,
+	// totals, archived custom properties left out), from the record after
+	// the change, or before it for a deletion.
+	companyView := func(deleted bool, c entity.Company) any {
+		rec := after
+		if deleted {
+			rec = before
+		}
+		if v, err := w.companyView(rec, c.ID); err == nil {
+			return v
+		}
+		return c
+	}
+	totals := map[bool]*ownership.Result{}
+	individualView := func(deleted bool, p entity.Individual) any {
+		rec := after
+		if deleted {
+			rec = before
+		}
+		res, ok := totals[deleted]
+		if !ok {
+			res, _ = w.totals(rec) // without totals the view shows the declared ones
+			totals[deleted] = res
+		}
+		if v, err := w.individualViewWith(rec, p.ID, res); err == nil {
+			return v
+		}
+		return p
+	}
 	emitEntities(emit, diffByID(before.Companies, after.Companies, companyID, companyContent), after.Companies, companyID,
-		relTouched, event.CompanyCreated, event.CompanyUpdated, event.CompanyDeleted)
+		relTouched, companyView, event.CompanyCreated, event.CompanyUpdated, event.CompanyDeleted)
 	emitEntities(emit, diffByID(before.Individuals, after.Individuals, individualID, individualContent), after.Individuals, individualID,
-		relTouched, event.IndividualCreated, event.IndividualUpdated, event.IndividualDeleted)
+		relTouched, individualView, event.IndividualCreated, event.IndividualUpdated, event.IndividualDeleted)
 
 	oldChecks := make(map[string]cases.Check, len(before.Checks))
 	for _, c := range before.Checks {
@@ -121,19 +151,19 @@ func (w *Workspace) changeEvents(ctx context.Context, before, after *storage.Rec
 
 // emitEntities emits the Created, Updated and Deleted events of one kind of
 // entity: Updated for an entity whose content changed or whose relations
-// changed (unless it is new).
+// changed (unless it is new). view gives the payload of an entity.
 func emitEntities[T any](emit func(event.Type, event.SubEvent, string, any), d diff[T], after []T, id func(T) string,
-	touched map[string]bool, created, updated, deleted event.Type) {
+	touched map[string]bool, view func(deleted bool, v T) any, created, updated, deleted event.Type) {
 	for _, v := range d.created {
-		emit(created, "", id(v), v)
+		emit(created, "", id(v), view(false, v))
 	}
 	for _, v := range after {
 		if k := id(v); d.updated[k] || (touched[k] && !d.isNew[k]) {
-			emit(updated, "", k, v)
+			emit(updated, "", k, view(false, v))
 		}
 	}
 	for _, v := range d.deleted {
-		emit(deleted, "", id(v), v)
+		emit(deleted, "", id(v), view(true, v))
 	}
 }
 

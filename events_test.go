@@ -427,3 +427,42 @@ func TestMoreOperationEvents(t *testing.T) {
 		t.Fatalf("the former main company: %+v, %v", old, err)
 	}
 }
+
+// TestEntityEventPayloads: an entity event carries the entity as a read
+// returns it, with its relations and computed totals, so a webhook for a
+// changed relation shows the change.
+func TestEntityEventPayloads(t *testing.T) {
+	ctx := context.Background()
+	w := newWorkspace(t, dossier.Settings{})
+	c, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "A"})
+	if _, err := w.AddCompany(ctx, c.ID, entity.CompanyInput{Name: "Main"}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := w.AddIndividual(ctx, c.ID, entity.IndividualInput{LastName: "Stark",
+		Relations: []entity.Link{{OwnershipPercentage: entity.MustPercentage("60"), VotingRightsPercentage: entity.MustPercentage("60")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.UpdateRelation(ctx, p.Relations[0].ID, relation.Update{OwnershipPercentage: patch.Value(entity.MustPercentage("40"))}); err != nil {
+		t.Fatal(err)
+	}
+	evs, _ := w.Events(ctx, c.ID)
+	var got []string
+	for _, e := range evs {
+		if e.Type != event.IndividualCreated && e.Type != event.IndividualUpdated {
+			continue
+		}
+		var v relation.IndividualView
+		if err := json.Unmarshal(e.Payload, &v); err != nil {
+			t.Fatal(err)
+		}
+		if len(v.Relations) != 1 {
+			t.Fatalf("%s payload has %d relations: %s", e.Name(), len(v.Relations), e.Payload)
+		}
+		got = append(got, fmt.Sprintf("%s total=%s direct=%s", e.Name(), v.OwnershipPercentage, v.Relations[0].OwnershipPercentage))
+	}
+	want := "[Individual.Created total=60 direct=60 Individual.Updated total=40 direct=40]"
+	if fmt.Sprint(got) != want {
+		t.Fatalf("payloads %v\nwant     %v", got, want)
+	}
+}

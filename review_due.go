@@ -54,7 +54,7 @@ func (w *Workspace) RecordReviewsDue(ctx context.Context, at time.Time) ([]cases
 				return errNoChange
 			}
 			rec.Schedule.DueRecorded = &next
-			rec.Events = append(rec.Events, w.newEvent(ctx, rec.Case.ID, event.CaseReviewDue, "", rec.Case.ID, rec.Case, now))
+			rec.Events = append(rec.Events, w.newEvent(ctx, rec.Case.ID, event.CaseReviewDue, "", rec.Case.ID, w.viewCase(rec.Case), now))
 			recorded = true
 			return nil
 		})
