@@ -15,7 +15,6 @@ import (
 	"github.com/dossierkit/dossier/ownership"
 	"github.com/dossierkit/dossier/relation"
 	"github.com/dossierkit/dossier/storage"
-	"github.com/dossierkit/dossier/validation"
 )
 
 type actorKey struct{}
@@ -298,12 +297,10 @@ func (w *Workspace) Events(ctx context.Context, caseID string) ([]event.Event, e
 }
 
 // PendingEvents returns up to limit unacknowledged events across all cases
-// with a sequence number above after, in the order they were saved. Pass the
+// with a sequence number above after, in the order they were saved (0 means
+// storage.DefaultPageSize; negative is a *validation.Error). Pass the
 // Seq of the last event of a page as after to read the next one.
 func (w *Workspace) PendingEvents(ctx context.Context, after uint64, limit int) ([]event.Event, error) {
-	if limit < 0 {
-		return nil, validation.New("limit", validation.CodeOutOfRange, "limit must not be negative")
-	}
 	return w.store.PendingEvents(ctx, after, limit)
 }
 

@@ -19,7 +19,7 @@ import (
 type Outbox interface {
 	// PendingEvents returns up to limit unacknowledged events whose Seq is
 	// greater than after, in ascending Seq order. limit 0 means
-	// DefaultPageSize; negative is an error.
+	// DefaultPageSize; negative is a *validation.Error (see Filter.PageSize).
 	PendingEvents(ctx context.Context, after uint64, limit int) ([]event.Event, error)
 	// AckEvents acknowledges events by Seq: they are no longer pending.
 	// Unknown and already acknowledged numbers are ignored.

@@ -24,6 +24,7 @@ import (
 	"iter"
 
 	"github.com/dossierkit/dossier/event"
+	"github.com/dossierkit/dossier/validation"
 )
 
 // Errors every adapter returns (possibly wrapped) for these conditions, so
@@ -98,7 +99,7 @@ type Filter struct {
 	// After is the cursor returned by a previous page ("" for the first page).
 	After string
 	// Limit is the page size: 0 means DefaultPageSize, more than MaxPageSize
-	// means MaxPageSize, negative is an error.
+	// means MaxPageSize, negative is a *validation.Error.
 	Limit int
 	// Statuses keeps only cases in one of these statuses (all when empty).
 	Statuses []string
@@ -148,12 +149,12 @@ func (f Filter) Matches(rec *Record) bool {
 	return false
 }
 
-// PageSize returns the effective page size of f, or an error for a negative
-// limit.
+// PageSize returns the effective page size of f, or a *validation.Error for
+// a negative limit.
 func (f Filter) PageSize() (int, error) {
 	switch {
 	case f.Limit < 0:
-		return 0, errors.New("storage: negative list limit")
+		return 0, validation.New("limit", validation.CodeOutOfRange, "limit must not be negative")
 	case f.Limit == 0:
 		return DefaultPageSize, nil
 	case f.Limit > MaxPageSize:

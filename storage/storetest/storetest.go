@@ -27,6 +27,7 @@ import (
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/entity"
 	"github.com/dossierkit/dossier/storage"
+	"github.com/dossierkit/dossier/validation"
 )
 
 // Run runs the whole suite against stores made by newStore.
@@ -518,8 +519,8 @@ func testStatusFilter(t *testing.T, s storage.Store) {
 
 func testListLimits(t *testing.T, s storage.Store) {
 	ctx := context.Background()
-	if _, err := s.List(ctx, storage.Filter{Limit: -1}); err == nil {
-		t.Fatal("negative limit accepted")
+	if _, err := s.List(ctx, storage.Filter{Limit: -1}); !errors.Is(err, validation.ErrInvalid) {
+		t.Fatalf("negative limit: got %v, want a validation error", err)
 	}
 	for i := range storage.DefaultPageSize + 5 {
 		mustCreate(t, s, newRecord(fmt.Sprintf("c%04d", i), ""))
