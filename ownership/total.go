@@ -105,16 +105,34 @@ func (t Total) Format(places int32) string {
 	case kindExact:
 		return roundRat(t.min, places, roundHalfUp).StringFixed(places)
 	case kindRange:
-		hi := "unbounded"
-		if t.max != nil {
-			hi = roundRat(t.max, places, roundUp).StringFixed(places)
+		lo, hi, _ := t.Bounds(places)
+		his := "unbounded"
+		if hi != nil {
+			his = hi.StringFixed(places)
 		}
-		return "[" + roundRat(t.min, places, roundDown).StringFixed(places) + ", " + hi + "]"
+		return "[" + lo.StringFixed(places) + ", " + his + "]"
 	case kindClosedLoop:
 		return "closed loop"
 	default:
 		return "unknown"
 	}
+}
+
+// Bounds returns the bounds of a range rounded outwards to places decimals
+// (the minimum down, the maximum up), so that the rounded range still
+// contains the exact value; hi is nil when there is no upper bound. ok is
+// false for a total that is not a range (exact, closed loop or unknown).
+// Like Round, it is for display only.
+func (t Total) Bounds(places int32) (lo decimal.Decimal, hi *decimal.Decimal, ok bool) {
+	if t.kind != kindRange {
+		return decimal.Decimal{}, nil, false
+	}
+	lo = roundRat(t.min, places, roundDown)
+	if t.max != nil {
+		h := roundRat(t.max, places, roundUp)
+		hi = &h
+	}
+	return lo, hi, true
 }
 
 // Equal reports whether two totals are of the same kind with equal bounds.

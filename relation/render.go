@@ -1,7 +1,6 @@
 package relation
 
 import (
-	"math/big"
 	"strconv"
 	"strings"
 	"unicode"
@@ -391,46 +390,22 @@ func interests(in []ownership.Interest) string {
 }
 
 // formatTotal renders a total for display: "33.33%", "10.00–35.00%",
-// "at least 10.00%", "closed loop" or "unknown".
+// "at least 10.00%", "closed loop" or "unknown". Range bounds are rounded
+// outwards (ownership.Total.Bounds), so the drawn range contains the exact
+// one.
 func formatTotal(t ownership.Total, places int32) string {
-	switch {
+	switch lo, hi, isRange := t.Bounds(places); {
 	case t.Known():
 		return t.Format(places) + "%"
 	case t.ClosedLoop():
 		return "closed loop"
-	case t.Min() == nil:
+	case !isRange:
 		return "unknown"
-	case t.Max() == nil:
-		return "at least " + roundRat(t.Min(), places, false) + "%"
+	case hi == nil:
+		return "at least " + lo.StringFixed(places) + "%"
+	default:
+		return lo.StringFixed(places) + "–" + hi.StringFixed(places) + "%"
 	}
-	return roundRat(t.Min(), places, false) + "–" + roundRat(t.Max(), places, true) + "%"
-}
-
-// roundRat rounds r to places decimals, down (towards -inf) or up (towards
-// +inf), so that a rounded range still contains the exact one.
-func roundRat(r *big.Rat, places int32, up bool) string {
-	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(places)), nil)
-	num := new(big.Int).Mul(r.Num(), scale)
-	if up {
-		num.Neg(num)
-	}
-	q := new(big.Int).Div(num, r.Denom()) // Euclidean: floor for a positive divisor
-	if up {
-		q.Neg(q)
-	}
-	neg := q.Sign() < 0
-	digits := new(big.Int).Abs(q).String()
-	if pad := int(places) + 1 - len(digits); pad > 0 {
-		digits = strings.Repeat("0", pad) + digits
-	}
-	s := digits[:len(digits)-int(places)]
-	if places > 0 {
-		s += "." + digits[len(digits)-int(places):]
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
 }
 
 // directPercent renders a direct percentage exactly with two decimals
