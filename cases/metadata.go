@@ -1,11 +1,11 @@
 package cases
 
 import (
-	"bytes"
 	"encoding/json"
 	"sort"
 	"unicode/utf8"
 
+	"github.com/dossierkit/dossier/patch"
 	"github.com/dossierkit/dossier/validation"
 )
 
@@ -87,7 +87,7 @@ func (m *Metadata) UnmarshalJSON(data []byte) error {
 	for _, k := range keys {
 		var s string
 		if err := json.Unmarshal(raw[k], &s); err != nil || string(raw[k]) == "null" {
-			l.Addf(k, validation.CodeInvalidType, "metadata values must be strings, got %s", jsonKind(raw[k]))
+			l.Addf(k, validation.CodeInvalidType, "metadata values must be strings, got %s", patch.Kind(raw[k]))
 			continue
 		}
 		out[k] = s
@@ -97,24 +97,4 @@ func (m *Metadata) UnmarshalJSON(data []byte) error {
 	}
 	*m = out
 	return nil
-}
-
-func jsonKind(raw json.RawMessage) string {
-	b := bytes.TrimSpace(raw)
-	if len(b) == 0 {
-		return "nothing"
-	}
-	switch b[0] {
-	case 'n':
-		return "null"
-	case 't', 'f':
-		return "a boolean"
-	case '[':
-		return "an array"
-	case '{':
-		return "an object"
-	case '"':
-		return "a string"
-	}
-	return "a number"
 }

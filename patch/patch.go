@@ -114,3 +114,27 @@ func DecodeObject(data []byte, fields map[string]any) error {
 	}
 	return l.Err()
 }
+
+// Kind describes the JSON value raw for an error message: "a string",
+// "a number", "a boolean", "null", "an array", "an object", or "nothing"
+// for blank input. It reads only the first byte that is not white space,
+// so it does not check that raw is valid JSON.
+func Kind(raw []byte) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "nothing"
+	}
+	switch raw[0] {
+	case '"':
+		return "a string"
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "a number"
+}

@@ -94,3 +94,15 @@ func ExampleField() {
 	fmt.Println(in.Name.Present(), in.ExternalID.IsNull())
 	// Output: false true
 }
+
+func TestKind(t *testing.T) {
+	tests := []struct{ raw, want string }{
+		{`"x"`, "a string"}, {` 42`, "a number"}, {`-1e3`, "a number"}, {`true`, "a boolean"},
+		{`false`, "a boolean"}, {`null`, "null"}, {`[1]`, "an array"}, {`{"a":1}`, "an object"}, {"  ", "nothing"},
+	}
+	for _, tt := range tests {
+		if got := patch.Kind([]byte(tt.raw)); got != tt.want {
+			t.Errorf("Kind(%q) = %q, want %q", tt.raw, got, tt.want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/dossierkit/dossier/patch"
 	"github.com/dossierkit/dossier/validation"
 )
 
@@ -152,27 +153,6 @@ func isNull(raw json.RawMessage) bool {
 	return string(bytes.TrimSpace(raw)) == "null"
 }
 
-// jsonKind names the JSON type of raw for messages ("string", "number", ...).
-func jsonKind(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return "nothing"
-	}
-	switch raw[0] {
-	case '"':
-		return "a string"
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	}
-	return "a number"
-}
-
 // decodeNumber reads a decimal from raw: a JSON number, or a JSON string
 // holding a JSON number (such as "16.67"). Problems go to l at
 // validation.Join(parent, key), built only when needed.
@@ -188,7 +168,7 @@ func decodeNumber(raw json.RawMessage, parent, key string, l *validation.List) (
 	case len(raw) > 0 && (raw[0] == '-' || isDigit(raw[0])):
 		text = string(raw)
 	default:
-		l.Add(validation.Join(parent, key), validation.CodeInvalidType, "must be a number, not "+jsonKind(raw))
+		l.Add(validation.Join(parent, key), validation.CodeInvalidType, "must be a number, not "+patch.Kind(raw))
 		return decimal.Decimal{}, false
 	}
 	d, p := parseNumber(text)
@@ -203,7 +183,7 @@ func decodeNumber(raw json.RawMessage, parent, key string, l *validation.List) (
 func decodeString(raw json.RawMessage, path string, l *validation.List) (string, bool) {
 	var s string
 	if len(bytes.TrimSpace(raw)) == 0 || bytes.TrimSpace(raw)[0] != '"' || json.Unmarshal(raw, &s) != nil {
-		l.Add(path, validation.CodeInvalidType, "must be a string, not "+jsonKind(raw))
+		l.Add(path, validation.CodeInvalidType, "must be a string, not "+patch.Kind(raw))
 		return "", false
 	}
 	return s, true
@@ -218,7 +198,7 @@ func decodeBool(raw json.RawMessage, parent, key string, l *validation.List) (bo
 	case "false":
 		return false, true
 	}
-	l.Add(validation.Join(parent, key), validation.CodeInvalidType, "must be a boolean, not "+jsonKind(raw))
+	l.Add(validation.Join(parent, key), validation.CodeInvalidType, "must be a boolean, not "+patch.Kind(raw))
 	return false, false
 }
 
