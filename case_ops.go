@@ -219,13 +219,13 @@ func (w *Workspace) UpdateCase(ctx context.Context, caseID string, in UpdateCase
 	}
 	md, _ := in.Metadata.Get()
 	l.Merge("", md.Validate())
-	// Checked once without the stored values so that every problem of the
-	// input is reported before the case is loaded; applied again below on
-	// the stored values.
-	_, err := w.props.Apply(customprop.TargetCase, nil, in.CustomProperties)
-	l.Merge("", err)
-	if err := l.Err(); err != nil {
-		return nil, err
+	if l.Len() > 0 {
+		// Report the custom property problems with the others. (Otherwise
+		// Apply below reports them: a value's problems do not depend on
+		// the stored values.)
+		_, err := w.props.Apply(customprop.TargetCase, nil, in.CustomProperties)
+		l.Merge("", err)
+		return nil, l.Err()
 	}
 	if !in.Name.Present() && !in.ExternalID.Present() && !in.Status.Present() && !in.Metadata.Present() && len(in.CustomProperties) == 0 {
 		return w.GetCaseByID(ctx, caseID)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/dossierkit/dossier"
 	"github.com/dossierkit/dossier/customprop"
+	"github.com/dossierkit/dossier/patch"
 	"github.com/dossierkit/dossier/validation"
 )
 
@@ -183,5 +184,25 @@ func TestConcurrentPartialWrites(t *testing.T) {
 		if s, _ := v.Text(); !ok || s != "v4" {
 			t.Errorf("k%02d = %v, want v4: an update was lost", i, v)
 		}
+	}
+}
+
+// TestUpdateReportsCustomPropertyProblemsWithOthers: a bad name and a bad
+// custom property in one update are reported together.
+func TestUpdateReportsCustomPropertyProblemsWithOthers(t *testing.T) {
+	ctx := context.Background()
+	w := newWorkspace(t, dossier.Settings{CustomProperties: caseProps()})
+	c, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "A"})
+	err := unchanged(t, w, c.ID, func() error {
+		_, err := w.UpdateCase(ctx, c.ID, dossier.UpdateCaseInput{
+			Name:             patch.Value(""),
+			CustomProperties: customprop.Patch{}.Set("ubo_us_citizen", "yes"),
+		})
+		return err
+	})
+	var verr *validation.Error
+	if !errors.As(err, &verr) || !verr.Has("name", validation.CodeRequired) ||
+		!verr.Has("custom_properties.ubo_us_citizen", validation.CodeInvalidType) {
+		t.Fatalf("got %v, want both problems", err)
 	}
 }
