@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/dossierkit/dossier/validation"
 )
 
 // Date is a calendar date without a time of day, as in next_review_at. Its
@@ -15,11 +17,12 @@ type Date struct {
 }
 
 // ParseDate parses a real calendar date in yyyy-MM-dd form: "2024-02-29" is
-// accepted, "2023-02-29", "2023-1-05" and "2023-01-05T00:00:00Z" are not.
+// accepted, "2023-02-29", "2023-1-05" and "2023-01-05T00:00:00Z" are not
+// (a *validation.Error with code invalid_format and an empty path).
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil || t.Format(time.DateOnly) != s {
-		return Date{}, fmt.Errorf("%q is not a calendar date in yyyy-MM-dd form", s)
+		return Date{}, validation.New("", validation.CodeInvalidFormat, fmt.Sprintf("%q is not a calendar date in yyyy-MM-dd form", s))
 	}
 	return DateOf(t), nil
 }
@@ -45,11 +48,12 @@ func (d Date) String() string { return d.Time().Format(time.DateOnly) }
 // MarshalJSON encodes d as "yyyy-MM-dd".
 func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
 
-// UnmarshalJSON decodes a "yyyy-MM-dd" string.
+// UnmarshalJSON decodes a "yyyy-MM-dd" string; errors are those of
+// ParseDate, or invalid_type for a value that is not a string.
 func (d *Date) UnmarshalJSON(data []byte) error {
 	var s string
 	if err := json.Unmarshal(data, &s); err != nil {
-		return fmt.Errorf("date must be a string in yyyy-MM-dd form")
+		return validation.New("", validation.CodeInvalidType, "a date must be a string in yyyy-MM-dd form")
 	}
 	v, err := ParseDate(s)
 	if err != nil {

@@ -2,11 +2,13 @@ package cases_test
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/risk"
+	"github.com/dossierkit/dossier/validation"
 )
 
 func TestParseDate(t *testing.T) {
@@ -31,6 +33,9 @@ func TestParseDate(t *testing.T) {
 			}
 			if tt.ok && d.String() != tt.in {
 				t.Fatalf("String() = %q", d.String())
+			}
+			if !tt.ok && !errors.Is(err, validation.ErrInvalid) {
+				t.Fatalf("error %v is not a validation error", err)
 			}
 		})
 	}
