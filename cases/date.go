@@ -42,6 +42,9 @@ func (d Date) IsZero() bool { return d == Date{} }
 // Before reports whether d is before e.
 func (d Date) Before(e Date) bool { return d.Time().Before(e.Time()) }
 
+// Compare returns -1, 0 or +1 as d is before, equal to or after e.
+func (d Date) Compare(e Date) int { return d.Time().Compare(e.Time()) }
+
 // String returns d as yyyy-MM-dd.
 func (d Date) String() string { return d.Time().Format(time.DateOnly) }
 

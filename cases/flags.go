@@ -140,6 +140,10 @@ func (s Flags) Has(f Flag) bool {
 	return f.Valid() && s.bits&uint8(f) != 0
 }
 
+// HasAll reports whether s holds every flag of want (true for the empty
+// want).
+func (s Flags) HasAll(want Flags) bool { return s.bits&want.bits == want.bits }
+
 // With returns s plus fs. It panics on a value that is not a flag (see
 // [NewFlags]).
 func (s Flags) With(fs ...Flag) Flags {

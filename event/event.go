@@ -57,18 +57,40 @@ const (
 	FlagsUpdated              SubEvent = "Case.FlagsUpdated"
 )
 
-// Actor says who made a change.
-type Actor string
+// ActorType says what kind of party made a change.
+type ActorType string
 
 // The actor types.
 const (
-	ActorUser   Actor = "user"
-	ActorSystem Actor = "system"
-	ActorAPI    Actor = "api"
+	ActorUser   ActorType = "user"
+	ActorSystem ActorType = "system"
+	ActorAPI    ActorType = "api"
 )
 
-// Valid reports whether a is user, system or api.
-func (a Actor) Valid() bool { return a == ActorUser || a == ActorSystem || a == ActorAPI }
+// Valid reports whether t is user, system or api.
+func (t ActorType) Valid() bool { return t == ActorUser || t == ActorSystem || t == ActorAPI }
+
+// Actor is who made a change: a type and the host's own id of that user,
+// API client or system job. The zero Actor means "not said".
+type Actor struct {
+	Type ActorType `json:"type"`
+	// ID is the host's id of the actor (a user id, an API key id, a job
+	// name); dossier never interprets it.
+	ID string `json:"id"`
+}
+
+// IsZero reports whether a is the zero Actor.
+func (a Actor) IsZero() bool { return a == Actor{} }
+
+// FieldChange is one changed field of an update, in the shape of the
+// Dotfile API's activity log: the field's wire name (a JSON path such as
+// "name" or "relations.r1.ownership_percentage") and its JSON value before
+// and after the change (null when absent).
+type FieldChange struct {
+	Name     string          `json:"name"`
+	Previous json.RawMessage `json:"previous"`
+	Next     json.RawMessage `json:"next"`
+}
 
 // Event is one recorded change.
 type Event struct {
@@ -85,8 +107,11 @@ type Event struct {
 	// payload describes.
 	ObjectID string `json:"object_id"`
 	// Actor is who made the change, when the caller said so.
-	Actor Actor     `json:"actor,omitempty"`
+	Actor Actor     `json:"actor"`
 	At    time.Time `json:"at"`
+	// Changes lists the changed fields of an update with their previous
+	// and next values; empty for creations and deletions.
+	Changes []FieldChange `json:"changes,omitempty"`
 	// Payload is the JSON of the object after the change (before it, for
 	// deletions).
 	Payload json.RawMessage `json:"payload"`
@@ -104,5 +129,12 @@ func (e Event) Name() string {
 // Clone returns a deep copy of e.
 func (e Event) Clone() Event {
 	e.Payload = slices.Clone(e.Payload)
+	if e.Changes != nil {
+		changes := make([]FieldChange, len(e.Changes))
+		for i, c := range e.Changes {
+			changes[i] = FieldChange{Name: c.Name, Previous: slices.Clone(c.Previous), Next: slices.Clone(c.Next)}
+		}
+		e.Changes = changes
+	}
 	return e
 }

@@ -3,12 +3,14 @@ package storage
 import (
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/entity"
-	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/relation"
 	"github.com/dossierkit/dossier/risk"
 )
 
-// Record is the aggregate a Store keeps: one case and everything in it. Its
+// Record is the aggregate a Store keeps: one case and everything in it,
+// in its current state. The events that describe how it got there are not
+// part of it: they live in the store's audit log (see Store), so the size of
+// a record, and the cost of a change, do not grow with the case's age. Its
 // JSON form (snake_case, lossless) is what the file adapter writes.
 type Record struct {
 	// Version is assigned by the store: 1 on create, +1 on every update.
@@ -21,10 +23,6 @@ type Record struct {
 	Checks      []cases.Check        `json:"checks,omitempty"`
 	Risks       risk.History         `json:"risks"`
 	Schedule    cases.ReviewSchedule `json:"schedule"`
-	// Events is the case's audit trail, oldest first: every event recorded
-	// with its changes. A store assigns Seq to the events it has not seen
-	// (Seq 0) when it saves the record, and never changes saved events.
-	Events []event.Event `json:"events,omitempty"`
 }
 
 // Clone returns a deep copy of r; nil stays nil.
@@ -42,7 +40,6 @@ func (r *Record) Clone() *Record {
 	c.Individuals = cloneAll(r.Individuals, entity.Individual.Clone)
 	c.Relations = cloneAll(r.Relations, relation.Relation.Clone)
 	c.Checks = cloneAll(r.Checks, cases.Check.Clone)
-	c.Events = cloneAll(r.Events, event.Event.Clone)
 	return c
 }
 

@@ -22,7 +22,9 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"time"
 
+	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/validation"
 )
@@ -39,20 +41,30 @@ var (
 	ErrDuplicateExternalID = errors.New("duplicate external id")
 )
 
-// Store keeps case records. Implementations must be safe for concurrent use,
-// must copy records in and out (a caller mutating a Record it passed or got
-// never changes what is stored), and must make each write atomic: after a
-// failed call the stored state is exactly as before.
+// Store keeps case records and their audit log. Implementations must be
+// safe for concurrent use, must copy records and events in and out (a caller
+// mutating a value it passed or got never changes what is stored), and must
+// make each write atomic: after a failed call the stored state, the audit log
+// and the outbox are exactly as before.
 //
 // Versions: Create stores the record with Version 1 and returns it; Update
 // succeeds only when rec.Version equals the stored version, stores the record
 // with Version+1 and returns the stored copy; otherwise it fails with
 // ErrConflict and changes nothing.
+//
+// The audit log: every write takes the events that describe it and appends
+// them, numbered (see Outbox), to an append-only log in the same atomic step
+// as the record, so a saved change always has its events and a refused one
+// has none. The log is read per case with Events and drained across cases
+// with the Outbox. It outlives the case: Delete keeps the case's events, and
+// only PurgeEvents, an explicit call, removes the events of cases deleted
+// before a given time. Nothing else ever rewrites the log.
 type Store interface {
-	// Create stores a new record. It fails with ErrConflict when the case id
-	// exists and with ErrDuplicateExternalID when another case has the same
-	// non-empty external id; the uniqueness check is atomic with the write.
-	Create(ctx context.Context, rec *Record) (*Record, error)
+	// Create stores a new record with the events of its creation. It fails
+	// with ErrConflict when the case id exists and with
+	// ErrDuplicateExternalID when another case has the same non-empty
+	// external id; the uniqueness check is atomic with the write.
+	Create(ctx context.Context, rec *Record, events ...event.Event) (*Record, error)
 
 	// Get returns the record of a case id, or ErrNotFound.
 	Get(ctx context.Context, caseID string) (*Record, error)
@@ -65,100 +77,92 @@ type Store interface {
 	// individual, relation or check with this id, or ErrNotFound.
 	CaseOfEntity(ctx context.Context, entityID string) (string, error)
 
-	// Update replaces a stored record when rec.Version is the stored version.
-	// It fails with ErrNotFound, ErrConflict or ErrDuplicateExternalID (the
-	// uniqueness check is atomic with the write) and then changes nothing.
-	Update(ctx context.Context, rec *Record) (*Record, error)
+	// Update replaces a stored record when rec.Version is the stored version
+	// and appends events to the audit log, in one atomic step. It fails with
+	// ErrNotFound, ErrConflict or ErrDuplicateExternalID (the uniqueness
+	// check is atomic with the write) and then changes nothing.
+	Update(ctx context.Context, rec *Record, events ...event.Event) (*Record, error)
 
-	// Delete removes a case when version is the stored version; ErrNotFound
-	// or ErrConflict otherwise. The events given (a Case.Deleted event, say)
-	// are numbered and made pending in the same atomic step, like the new
-	// events of an Update; the case's earlier pending events stay pending.
-	Delete(ctx context.Context, caseID string, version int64, events ...event.Event) error
+	// Delete removes a case when version is the stored version and appends
+	// events (a Case.Deleted event, say) to the audit log in the same atomic
+	// step; ErrNotFound or ErrConflict otherwise. The case's events stay in
+	// the log, and pending ones stay pending; deletedAt is the time
+	// PurgeEvents compares.
+	Delete(ctx context.Context, caseID string, version int64, deletedAt time.Time, events ...event.Event) error
 
-	// List returns up to filter.Limit records in ascending case id order,
-	// starting after filter.After, and the cursor of the next page ("" when
-	// there is none).
-	List(ctx context.Context, filter Filter) (Page, error)
+	// Query returns one page of the cases matching q, in q's order (see
+	// Query). A case whose stored data cannot be read is left out of the
+	// page and reported in Page.Damaged; the page and its cursor are still
+	// returned.
+	Query(ctx context.Context, q Query) (Page, error)
+
+	// Events returns up to limit events of one case's audit log whose Seq
+	// is greater than after, in ascending Seq order, whether the case still
+	// exists or not (an empty slice when it has none). limit 0 means
+	// DefaultPageSize, more than MaxPageSize means MaxPageSize; negative is
+	// a *validation.Error.
+	Events(ctx context.Context, caseID string, after uint64, limit int) ([]event.Event, error)
+
+	// PurgeEvents removes from the audit log, and from the outbox, every
+	// event of the cases deleted before the given time, and returns how many
+	// events it removed. It is the only call that removes events; a host
+	// runs it when its record-keeping period (five years or more for AML)
+	// has passed.
+	PurgeEvents(ctx context.Context, deletedBefore time.Time) (int, error)
 
 	// Outbox drains the events saved with the records, across all cases.
 	Outbox
 }
 
-// DefaultPageSize is the page size List uses when Filter.Limit is 0.
+// DefaultPageSize is the page size Query, Events and PendingEvents use when
+// the limit is 0.
 const DefaultPageSize = 100
 
-// MaxPageSize caps Filter.Limit; larger limits are reduced to it.
+// MaxPageSize caps page sizes; larger limits are reduced to it.
 const MaxPageSize = 1000
 
-// Filter selects the cases List returns. The zero value lists every case in
-// pages of DefaultPageSize. Adapters apply Statuses themselves; the record
-// order is always ascending case id, so a cursor stays valid while other
-// cases are created or deleted.
-type Filter struct {
-	// After is the cursor returned by a previous page ("" for the first page).
-	After string
-	// Limit is the page size: 0 means DefaultPageSize, more than MaxPageSize
-	// means MaxPageSize, negative is a *validation.Error.
-	Limit int
-	// Statuses keeps only cases in one of these statuses (all when empty).
-	Statuses []string
+// PageSize returns the effective page size of a limit (0 means
+// DefaultPageSize, more than MaxPageSize means MaxPageSize), or a
+// *validation.Error for a negative limit.
+func PageSize(limit int) (int, error) {
+	switch {
+	case limit < 0:
+		return 0, validation.New("limit", validation.CodeOutOfRange, "limit must not be negative")
+	case limit == 0:
+		return DefaultPageSize, nil
+	case limit > MaxPageSize:
+		return MaxPageSize, nil
+	}
+	return limit, nil
 }
 
-// Page is one page of a List.
-type Page struct {
-	Records []*Record
-	// Next is the cursor of the next page, "" after the last one.
-	Next string
-}
-
-// All iterates over every record matching filter, page by page, stopping at
-// the first error (yielded with a nil record).
-func All(ctx context.Context, s Store, filter Filter) iter.Seq2[*Record, error] {
-	return func(yield func(*Record, error) bool) {
+// All iterates over every case matching q, page by page, from q's cursor
+// on, stopping at the first error (yielded with a nil case). Damaged cases
+// are yielded as errors (a *DamagedError) and the iteration goes on past
+// them.
+func All(ctx context.Context, s Store, q Query) iter.Seq2[*cases.Case, error] {
+	return func(yield func(*cases.Case, error) bool) {
+		q.Offset = 0
 		for {
-			page, err := s.List(ctx, filter)
+			page, err := s.Query(ctx, q)
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			for _, r := range page.Records {
-				if !yield(r, nil) {
+			for _, d := range page.Damaged {
+				if !yield(nil, d) {
+					return
+				}
+			}
+			for i := range page.Cases {
+				if !yield(&page.Cases[i], nil) {
 					return
 				}
 			}
 			if page.Next == "" {
 				return
 			}
-			filter.After = page.Next
+			q.After = page.Next
 		}
 	}
-}
-
-// Matches reports whether rec passes filter's Statuses; adapters use it so
-// that every adapter filters the same way.
-func (f Filter) Matches(rec *Record) bool {
-	if len(f.Statuses) == 0 {
-		return true
-	}
-	for _, s := range f.Statuses {
-		if string(rec.Case.Status) == s {
-			return true
-		}
-	}
-	return false
-}
-
-// PageSize returns the effective page size of f, or a *validation.Error for
-// a negative limit.
-func (f Filter) PageSize() (int, error) {
-	switch {
-	case f.Limit < 0:
-		return 0, validation.New("limit", validation.CodeOutOfRange, "limit must not be negative")
-	case f.Limit == 0:
-		return DefaultPageSize, nil
-	case f.Limit > MaxPageSize:
-		return MaxPageSize, nil
-	}
-	return f.Limit, nil
 }
