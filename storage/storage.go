@@ -166,3 +166,13 @@ func All(ctx context.Context, s Store, q Query) iter.Seq2[*cases.Case, error] {
 		}
 	}
 }
+
+// Quarantiner is implemented by stores that can set aside a case whose
+// stored data cannot be read (one reported as a *DamagedError), without
+// knowing its version. Quarantine removes the case from every read, query
+// and index, keeps its stored bytes somewhere an operator can inspect
+// them (the adapter's doc says where), and keeps the case's audit log.
+// It returns ErrNotFound for an unknown case id.
+type Quarantiner interface {
+	Quarantine(ctx context.Context, caseID string) error
+}
