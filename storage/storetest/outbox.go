@@ -60,26 +60,19 @@ func ids(evs []event.Event) string {
 
 func testOutboxSequence(t *testing.T, s storage.Store, o storage.Outbox) {
 	ctx := context.Background()
-	rec := newRecord("c1", "")
-	rec.Events = []event.Event{newEvent("c1", "e1"), newEvent("c1", "e2")}
-	created := mustCreate(t, s, rec)
-	if len(created.Events) != 2 || created.Events[0].Seq == 0 || created.Events[1].Seq <= created.Events[0].Seq {
-		t.Fatalf("created events not numbered in order: %+v", created.Events)
-	}
-	if rec.Events[0].Seq != 0 {
-		t.Fatal("the store numbered the caller's record instead of its copy")
-	}
-	other := newRecord("c2", "")
-	other.Events = []event.Event{newEvent("c2", "e3")}
-	mustCreate(t, s, other)
-	upd := created.Clone()
-	upd.Events = append(upd.Events, newEvent("c1", "e4"))
-	saved, err := s.Update(ctx, upd)
+	given := []event.Event{newEvent("c1", "e1"), newEvent("c1", "e2")}
+	created, err := s.Create(ctx, newRecord("c1", ""), given...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if saved.Events[0].Seq != created.Events[0].Seq || saved.Events[1].Seq != created.Events[1].Seq {
-		t.Fatal("saved events were renumbered")
+	if given[0].Seq != 0 || given[1].Seq != 0 {
+		t.Fatal("the store numbered the caller's events instead of its copies")
+	}
+	if _, err := s.Create(ctx, newRecord("c2", ""), newEvent("c2", "e3")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Update(ctx, created, newEvent("c1", "e4")); err != nil {
+		t.Fatal(err)
 	}
 	got := drain(t, o, 0)
 	if ids(got) != "e1 e2 e3 e4 " {
@@ -90,11 +83,18 @@ func testOutboxSequence(t *testing.T, s storage.Store, o storage.Outbox) {
 			t.Fatalf("pending events not in ascending Seq: %+v", got)
 		}
 	}
+	if got[0].Seq == 0 {
+		t.Fatal("events were not numbered")
+	}
 	if string(got[3].Payload) != `{"n":"e4"}` || got[3].CaseID != "c1" {
 		t.Fatalf("event content changed: %+v", got[3])
 	}
-	if stored := mustGet(t, s, "c1"); stored.Events[2].Seq != got[3].Seq {
-		t.Fatal("the record's audit trail and the outbox disagree on Seq")
+	log, err := s.Events(ctx, "c1", 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids(log) != "e1 e2 e4 " || log[0].Seq != got[0].Seq || log[1].Seq != got[1].Seq || log[2].Seq != got[3].Seq {
+		t.Fatalf("the audit log (%+v) and the outbox (%+v) disagree", log, got)
 	}
 	got[0].Payload[1] = 'X' // copy out
 	if again := drain(t, o, 0); string(again[0].Payload) != `{"n":"e1"}` {
@@ -108,11 +108,13 @@ func testOutboxSequence(t *testing.T, s storage.Store, o storage.Outbox) {
 func testOutboxPagingAndAck(t *testing.T, s storage.Store, o storage.Outbox) {
 	ctx := context.Background()
 	const n = 23
-	rec := newRecord("c1", "")
+	var evs []event.Event
 	for i := range n {
-		rec.Events = append(rec.Events, newEvent("c1", fmt.Sprint("e", i)))
+		evs = append(evs, newEvent("c1", fmt.Sprint("e", i)))
 	}
-	mustCreate(t, s, rec)
+	if _, err := s.Create(ctx, newRecord("c1", ""), evs...); err != nil {
+		t.Fatal(err)
+	}
 	for _, limit := range []int{1, 5, 23, 100} {
 		if got := drain(t, o, limit); len(got) != n {
 			t.Fatalf("limit %d: drained %d events, want %d", limit, len(got), n)
@@ -138,9 +140,9 @@ func testOutboxPagingAndAck(t *testing.T, s storage.Store, o storage.Outbox) {
 			t.Fatalf("pending[%d] = %s, want e%d", i, e.ID, 2*i+1)
 		}
 	}
-	// Acknowledged events stay in the case's audit trail.
-	if got := mustGet(t, s, "c1"); len(got.Events) != n {
-		t.Fatalf("audit trail has %d events, want %d", len(got.Events), n)
+	// Acknowledged events stay in the case's audit log.
+	if log, err := s.Events(ctx, "c1", 0, 0); err != nil || len(log) != n {
+		t.Fatalf("audit log has %d events (%v), want %d", len(log), err, n)
 	}
 }
 
@@ -150,31 +152,34 @@ func testOutboxRefusedWrite(t *testing.T, s storage.Store, o storage.Outbox) {
 	mustCreate(t, s, newRecord("c2", ""))
 	stale := created.Clone()
 	stale.Version = 99
-	stale.Events = append(stale.Events, newEvent("c1", "lost"))
-	_, err := s.Update(ctx, stale)
+	_, err := s.Update(ctx, stale, newEvent("c1", "lost"))
 	wantErr(t, "stale update", err, storage.ErrConflict)
-	dup := newRecord("c3", "taken")
-	dup.Events = []event.Event{newEvent("c3", "dup")}
-	_, err = s.Create(ctx, dup)
+	_, err = s.Create(ctx, newRecord("c3", "taken"), newEvent("c3", "dup"))
 	wantErr(t, "duplicate create", err, storage.ErrDuplicateExternalID)
 	if got := drain(t, o, 0); len(got) != 0 {
 		t.Fatalf("refused writes left pending events: %s", ids(got))
+	}
+	for _, id := range []string{"c1", "c3"} {
+		if log, err := s.Events(ctx, id, 0, 0); err != nil || len(log) != 0 {
+			t.Fatalf("refused writes left events in the audit log of %s: %s, %v", id, ids(log), err)
+		}
 	}
 }
 
 func testOutboxSurvivesDelete(t *testing.T, s storage.Store, o storage.Outbox) {
 	ctx := context.Background()
-	rec := newRecord("c1", "")
-	rec.Events = []event.Event{newEvent("c1", "e1")}
-	created := mustCreate(t, s, rec)
+	created, err := s.Create(ctx, newRecord("c1", ""), newEvent("c1", "e1"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	gone := newEvent("c1", "deleted")
 	gone.Type, gone.SubEvent = event.CaseDeleted, ""
-	err := s.Delete(ctx, "c1", created.Version+1, gone)
+	err = s.Delete(ctx, "c1", created.Version+1, epoch, gone)
 	wantErr(t, "stale delete", err, storage.ErrConflict)
 	if got := drain(t, o, 0); ids(got) != "e1 " {
 		t.Fatalf("a refused delete queued events: %q", ids(got))
 	}
-	if err := s.Delete(ctx, "c1", created.Version, gone); err != nil {
+	if err := s.Delete(ctx, "c1", created.Version, epoch, gone); err != nil {
 		t.Fatal(err)
 	}
 	got := drain(t, o, 0)
@@ -189,6 +194,9 @@ func testOutboxSurvivesDelete(t *testing.T, s storage.Store, o storage.Outbox) {
 	}
 	if got := drain(t, o, 0); len(got) != 0 {
 		t.Fatalf("pending after ack = %q", ids(got))
+	}
+	if log, err := s.Events(ctx, "c1", 0, 0); err != nil || ids(log) != "e1 deleted " {
+		t.Fatalf("audit log after delete and ack = %q, %v; want e1 deleted", ids(log), err)
 	}
 }
 
@@ -208,8 +216,7 @@ func testOutboxConcurrentSaves(t *testing.T, s storage.Store, o storage.Outbox) 
 				return
 			}
 			for i := range each {
-				rec.Events = append(rec.Events, newEvent(id, fmt.Sprintf("%s-%d", id, i)))
-				if rec, err = s.Update(ctx, rec); err != nil {
+				if rec, err = s.Update(ctx, rec, newEvent(id, fmt.Sprintf("%s-%d", id, i))); err != nil {
 					errc <- err
 					return
 				}

@@ -11,7 +11,9 @@
 // in parallel and spawns goroutines, so run it with -race. It checks
 // versions and conflicts, atomic uniqueness of external ids under concurrent
 // writers, lost updates under concurrent read-modify-write, copy-in/copy-out,
-// entity lookups, pagination and filters, and context cancellation.
+// entity lookups, query pages and filters, the audit log and the outbox
+// (events numbered and appended with the write that carries them, none for a
+// refused write, kept after Delete), and context cancellation.
 package storetest
 
 import (
@@ -219,9 +221,9 @@ func testConcurrentDuplicateExternalID(t *testing.T, s storage.Store) {
 	if err != nil || got.Case.ID != winner {
 		t.Fatalf("GetByExternalID = %v, %v; want %s", got, err, winner)
 	}
-	page, err := s.List(context.Background(), storage.Filter{})
-	if err != nil || len(page.Records) != 1 {
-		t.Fatalf("List after racing creates: %d records, %v; want 1", len(page.Records), err)
+	page, err := s.Query(context.Background(), storage.Query{})
+	if err != nil || len(page.Cases) != 1 {
+		t.Fatalf("Query after racing creates: %d cases, %v; want 1", len(page.Cases), err)
 	}
 }
 
@@ -277,7 +279,7 @@ func testStaleVersion(t *testing.T, s storage.Store) {
 	future.Version = 7
 	_, err = s.Update(ctx, future)
 	wantErr(t, "Update(future version)", err, storage.ErrConflict)
-	err = s.Delete(ctx, "c1", 1)
+	err = s.Delete(ctx, "c1", 1, epoch)
 	wantErr(t, "Delete(stale)", err, storage.ErrConflict)
 	if got := mustGet(t, s, "c1"); got.Version != 2 || got.Case.Name != "first" {
 		t.Fatalf("after refused writes: version %d name %q", got.Version, got.Case.Name)
@@ -289,7 +291,7 @@ func testDelete(t *testing.T, s storage.Store) {
 	rec := newRecord("c1", "ext")
 	rec.Companies = []entity.Company{{ID: "co1"}}
 	created := mustCreate(t, s, rec)
-	if err := s.Delete(ctx, "c1", created.Version); err != nil {
+	if err := s.Delete(ctx, "c1", created.Version, epoch); err != nil {
 		t.Fatal(err)
 	}
 	_, err := s.Get(ctx, "c1")
@@ -298,7 +300,7 @@ func testDelete(t *testing.T, s storage.Store) {
 	wantErr(t, "GetByExternalID(deleted)", err, storage.ErrNotFound)
 	_, err = s.CaseOfEntity(ctx, "co1")
 	wantErr(t, "CaseOfEntity(deleted)", err, storage.ErrNotFound)
-	err = s.Delete(ctx, "c1", created.Version)
+	err = s.Delete(ctx, "c1", created.Version, epoch)
 	wantErr(t, "Delete(deleted)", err, storage.ErrNotFound)
 	mustCreate(t, s, newRecord("c2", "ext")) // the external id is free again
 }
@@ -384,13 +386,6 @@ func testCopyOut(t *testing.T, s storage.Store) {
 	for _, get := range []func() (*storage.Record, error){
 		func() (*storage.Record, error) { return s.Get(ctx, "c1") },
 		func() (*storage.Record, error) { return s.GetByExternalID(ctx, "e") },
-		func() (*storage.Record, error) {
-			p, err := s.List(ctx, storage.Filter{})
-			if err != nil || len(p.Records) != 1 {
-				return nil, fmt.Errorf("list: %d records, %v", len(p.Records), err)
-			}
-			return p.Records[0], nil
-		},
 	} {
 		got, err := get()
 		if err != nil {
@@ -403,6 +398,12 @@ func testCopyOut(t *testing.T, s storage.Store) {
 		got.Case.Review.NextReviewAt.Day = 10
 		got.Companies[0].ID = "y"
 	}
+	p, err := s.Query(ctx, storage.Query{})
+	if err != nil || len(p.Cases) != 1 {
+		t.Fatalf("Query: %d cases, %v", len(p.Cases), err)
+	}
+	p.Cases[0].Metadata["k"] = "z"
+	p.Cases[0].Review.NextReviewAt.Day = 11
 	if got := mustGet(t, s, "c1"); !sameContent(t, got, in) {
 		t.Fatalf("store changed through a returned record: %s", encode(t, got))
 	}
@@ -444,19 +445,22 @@ func testPagination(t *testing.T, s storage.Store) {
 	for _, limit := range []int{1, 7, 100, 250, 1000} {
 		t.Run(fmt.Sprint(limit), func(t *testing.T) {
 			var ids []string
-			f := storage.Filter{Limit: limit}
+			q := storage.Query{Limit: limit}
 			pages := 0
 			for {
-				p, err := s.List(ctx, f)
+				p, err := s.Query(ctx, q)
 				if err != nil {
 					t.Fatal(err)
 				}
 				pages++
-				if len(p.Records) > limit {
-					t.Fatalf("page of %d records, limit %d", len(p.Records), limit)
+				if len(p.Cases) > limit {
+					t.Fatalf("page of %d cases, limit %d", len(p.Cases), limit)
 				}
-				for _, r := range p.Records {
-					ids = append(ids, r.Case.ID)
+				if p.Total != -1 {
+					t.Fatalf("Total = %d without Count, want -1", p.Total)
+				}
+				for _, c := range p.Cases {
+					ids = append(ids, c.ID)
 				}
 				if p.Next == "" {
 					break
@@ -464,7 +468,7 @@ func testPagination(t *testing.T, s storage.Store) {
 				if pages > n+1 {
 					t.Fatal("pagination does not end")
 				}
-				f.After = p.Next
+				q.After = p.Next
 			}
 			if len(ids) != n {
 				t.Fatalf("listed %d cases, want %d", len(ids), n)
@@ -480,12 +484,12 @@ func testPagination(t *testing.T, s storage.Store) {
 		})
 	}
 	var viaAll int
-	for rec, err := range storage.All(ctx, s, storage.Filter{Limit: 9}) {
+	for c, err := range storage.All(ctx, s, storage.Query{Limit: 9}) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rec.Case.ID != fmt.Sprintf("case-%04d", viaAll) {
-			t.Fatalf("All yielded %s at %d", rec.Case.ID, viaAll)
+		if c.ID != fmt.Sprintf("case-%04d", viaAll) {
+			t.Fatalf("All yielded %s at %d", c.ID, viaAll)
 		}
 		viaAll++
 	}
@@ -503,14 +507,14 @@ func testStatusFilter(t *testing.T, s storage.Store) {
 		mustCreate(t, s, r)
 	}
 	var got []string
-	for rec, err := range storage.All(ctx, s, storage.Filter{Limit: 4, Statuses: []string{"draft", "approved"}}) {
+	for c, err := range storage.All(ctx, s, storage.Query{Limit: 4, Statuses: []cases.Status{cases.StatusDraft, cases.StatusApproved}}) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rec.Case.Status == cases.StatusOpen {
-			t.Fatalf("filter returned open case %s", rec.Case.ID)
+		if c.Status == cases.StatusOpen {
+			t.Fatalf("filter returned open case %s", c.ID)
 		}
-		got = append(got, rec.Case.ID)
+		got = append(got, c.ID)
 	}
 	if len(got) != 20 {
 		t.Fatalf("filter returned %d cases, want 20", len(got))
@@ -519,26 +523,31 @@ func testStatusFilter(t *testing.T, s storage.Store) {
 
 func testListLimits(t *testing.T, s storage.Store) {
 	ctx := context.Background()
-	if _, err := s.List(ctx, storage.Filter{Limit: -1}); !errors.Is(err, validation.ErrInvalid) {
+	if _, err := s.Query(ctx, storage.Query{Limit: -1}); !errors.Is(err, validation.ErrInvalid) {
 		t.Fatalf("negative limit: got %v, want a validation error", err)
 	}
 	for i := range storage.DefaultPageSize + 5 {
 		mustCreate(t, s, newRecord(fmt.Sprintf("c%04d", i), ""))
 	}
-	p, err := s.List(ctx, storage.Filter{})
+	p, err := s.Query(ctx, storage.Query{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Records) != storage.DefaultPageSize || p.Next == "" {
-		t.Fatalf("default page: %d records, next %q", len(p.Records), p.Next)
+	if len(p.Cases) != storage.DefaultPageSize || p.Next == "" {
+		t.Fatalf("default page: %d cases, next %q", len(p.Cases), p.Next)
 	}
-	p, err = s.List(ctx, storage.Filter{After: p.Next})
-	if err != nil || len(p.Records) != 5 || p.Next != "" {
-		t.Fatalf("last page: %d records, next %q, %v", len(p.Records), p.Next, err)
+	p, err = s.Query(ctx, storage.Query{After: p.Next})
+	if err != nil || len(p.Cases) != 5 || p.Next != "" {
+		t.Fatalf("last page: %d cases, next %q, %v", len(p.Cases), p.Next, err)
 	}
-	p, err = s.List(ctx, storage.Filter{After: "zzz"})
-	if err != nil || len(p.Records) != 0 || p.Next != "" {
-		t.Fatalf("after the end: %d records, next %q, %v", len(p.Records), p.Next, err)
+	end := storage.Query{}.CursorAfter(&cases.Case{ID: "zzz", CreatedAt: epoch})
+	p, err = s.Query(ctx, storage.Query{After: end})
+	if err != nil || len(p.Cases) != 0 || p.Next != "" {
+		t.Fatalf("after the end: %d cases, next %q, %v", len(p.Cases), p.Next, err)
+	}
+	p, err = s.Query(ctx, storage.Query{Limit: storage.MaxPageSize + 1})
+	if err != nil || len(p.Cases) != storage.DefaultPageSize+5 || p.Next != "" {
+		t.Fatalf("limit above the maximum: %d cases, next %q, %v", len(p.Cases), p.Next, err)
 	}
 }
 
@@ -554,10 +563,14 @@ func testCanceledContext(t *testing.T, s storage.Store) {
 	wantErr(t, "GetByExternalID", err, context.Canceled)
 	_, err = s.Update(ctx, mustGet(t, s, "c1"))
 	wantErr(t, "Update", err, context.Canceled)
-	err = s.Delete(ctx, "c1", 1)
+	err = s.Delete(ctx, "c1", 1, epoch)
 	wantErr(t, "Delete", err, context.Canceled)
-	_, err = s.List(ctx, storage.Filter{})
-	wantErr(t, "List", err, context.Canceled)
+	_, err = s.Query(ctx, storage.Query{})
+	wantErr(t, "Query", err, context.Canceled)
+	_, err = s.Events(ctx, "c1", 0, 0)
+	wantErr(t, "Events", err, context.Canceled)
+	_, err = s.PurgeEvents(ctx, epoch)
+	wantErr(t, "PurgeEvents", err, context.Canceled)
 	if _, err := s.Get(context.Background(), "c2"); !errors.Is(err, storage.ErrNotFound) {
 		t.Fatalf("a canceled create stored a case: %v", err)
 	}
