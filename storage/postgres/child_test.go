@@ -1,0 +1,5 @@
+package postgres_test
+
+const envChild = "DOSSIER_PG_TEST_CHILD"
+
+func childMain(string) int { return 0 }
