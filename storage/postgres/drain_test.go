@@ -264,4 +264,3 @@ func sanitize(s string) string {
 	}
 	return string(b)
 }
-
