@@ -14,7 +14,9 @@
 //     as the user "nobody" (PostgreSQL refuses to run as root).
 //  3. otherwise DSN skips the test with one line saying how to run it, or
 //     fails it when DOSSIER_REQUIRE_POSTGRES=1 (CI sets it, so skipped
-//     PostgreSQL tests fail the build).
+//     PostgreSQL tests fail the build). Examples, which cannot skip, are
+//     left out of the run (with DOSSIER_REQUIRE_POSTGRES=1 they run and
+//     fail).
 //
 // The throwaway cluster runs with fsync off: it is discarded after the
 // run, and the tests measure the adapter, not the disk.
@@ -23,6 +25,7 @@ package pgtest
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -63,6 +66,15 @@ func Main(m *testing.M) int {
 	bin := findBin()
 	if bin == "" {
 		server.reason = SkipMessage
+		if os.Getenv(EnvRequire) != "1" {
+			// Examples cannot skip themselves: leave them out.
+			fmt.Fprintln(os.Stderr, SkipMessage)
+			skip := "^Example"
+			if f := flag.Lookup("test.skip"); f != nil && f.Value.String() != "" {
+				skip = f.Value.String() + "|" + skip
+			}
+			flag.Set("test.skip", skip)
+		}
 		return m.Run()
 	}
 	c, err := start(bin)

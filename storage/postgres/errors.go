@@ -18,8 +18,10 @@ import (
 // errors.Is(err, context.Canceled) and context.DeadlineExceeded work.
 var (
 	// ErrUnavailable: the server could not be reached or the connection
-	// was lost (the backend was terminated, the network dropped). A write
-	// that fails with it was either applied entirely or not at all; read
+	// was lost (the backend was terminated, the network dropped, or the
+	// context ended and the connection was abandoned before the server
+	// answered; the error then also matches the context's error). A write
+	// that fails with it was either applied entirely or not at all: read
 	// the case again to know which.
 	ErrUnavailable = errors.New("postgres: database unavailable")
 	// ErrPoolExhausted: no connection of the pool became free within the
@@ -47,20 +49,25 @@ const (
 )
 
 // translate turns a pgx error into the error the adapter returns: the
-// context's error when ctx is done, a storage sentinel or one of this
+// context's error when ctx is done (with ErrUnavailable too when the server
+// did not answer, see ParseConfig), a storage sentinel or one of this
 // package's errors by SQLSTATE and constraint name, never by message text.
 // The server's own error stays wrapped for logs.
 func translate(ctx context.Context, op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return fmt.Errorf("postgres: %s: %w", op, ctxErr)
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("postgres: %s: %w", op, err)
-	}
 	var pgErr *pgconn.PgError
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		if errors.As(err, &pgErr) || errors.Is(err, ctxErr) && !isConnError(err) {
+			// The server answered (the statement was canceled), or the
+			// call stopped before anything was sent: nothing was written.
+			return fmt.Errorf("postgres: %s: %w", op, ctxErr)
+		}
+		// The connection was abandoned without the server's answer: the
+		// statement may still have committed.
+		return fmt.Errorf("postgres: %s: %w, outcome unknown: %w", op, ctxErr, ErrUnavailable)
+	}
 	if errors.As(err, &pgErr) {
 		switch {
 		case pgErr.Code == codeUniqueViolation && pgErr.ConstraintName == constraintExternalID:

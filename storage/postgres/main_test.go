@@ -36,7 +36,7 @@ func testPool(t testing.TB) *pgxpool.Pool {
 	shared.once.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		cfg, err := pgxpool.ParseConfig(dsn)
+		cfg, err := postgres.ParseConfig(dsn)
 		if err != nil {
 			shared.err = err
 			return

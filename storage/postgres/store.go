@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/dossierkit/dossier/cases"
@@ -63,7 +64,9 @@ func WithAcquireTimeout(d time.Duration) Option {
 }
 
 // New returns a store of workspace workspaceID on pool; the caller keeps
-// ownership of the pool (Close does not close it). Unless AutoMigrate is
+// ownership of the pool (Close does not close it). Build the pool's
+// configuration with ParseConfig, so that an ended context cancels the
+// statement on the server. Unless AutoMigrate is
 // given, the schema must already be at SchemaVersion (ErrNotMigrated
 // otherwise; ErrSchemaTooNew when a newer version of this package migrated
 // it). workspaceID must be 1 to 200 bytes of UTF-8 without NUL; a
@@ -86,12 +89,35 @@ func New(ctx context.Context, pool *pgxpool.Pool, workspaceID string, opts ...Op
 	return &Store{pool: pool, workspace: workspaceID, acquireTimeout: o.acquireTimeout}, nil
 }
 
-// Open connects to the database named by dsn (a PostgreSQL URL or
-// key=value string, as pgxpool.ParseConfig reads it, with its pool_*
-// settings) and returns a store of workspace workspaceID that owns the
-// pool: Close closes it.
-func Open(ctx context.Context, dsn, workspaceID string, opts ...Option) (*Store, error) {
+// ParseConfig is pgxpool.ParseConfig (a PostgreSQL URL or key=value
+// string, with its pool_* settings) plus what this package recommends:
+// when a context ends during a statement, the connection sends the server
+// a cancel request and waits up to CancelWait for its answer, so the
+// statement stops on the server and the call reports the context's error
+// knowing that nothing was written. pgx's default only abandons the
+// connection, and the server may still commit the write afterwards (the
+// call then also reports ErrUnavailable). Open uses it; a host building its
+// own pool for New should too.
+func ParseConfig(dsn string) (*pgxpool.Config, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	cfg.ConnConfig.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: CancelWait}
+	}
+	return cfg, nil
+}
+
+// CancelWait is how long a connection configured by ParseConfig waits for
+// the server's answer to a cancel request before abandoning the
+// connection.
+const CancelWait = 5 * time.Second
+
+// Open connects to the database named by dsn (see ParseConfig) and returns
+// a store of workspace workspaceID that owns the pool: Close closes it.
+func Open(ctx context.Context, dsn, workspaceID string, opts ...Option) (*Store, error) {
+	cfg, err := ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open: %w", err)
 	}
