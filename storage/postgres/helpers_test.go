@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -30,4 +31,22 @@ func newEvent(caseID string, n int) event.Event {
 		Actor:   event.Actor{Type: event.ActorSystem, ID: "test"},
 		Payload: json.RawMessage(fmt.Sprintf(`{"n":%d}`, n)),
 	}
+}
+
+func mustTime(s string) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// cursorAt returns the cursor of q after a case with this sort key and id.
+func cursorAt(q storage.Query, key, id string) string {
+	sort := q.Sort
+	if sort == "" {
+		sort = storage.SortCreatedAt
+	}
+	b, _ := json.Marshal(storage.Cursor{Sort: sort, Desc: q.Desc, Key: key, ID: id})
+	return base64.RawURLEncoding.EncodeToString(b)
 }

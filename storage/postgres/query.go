@@ -152,19 +152,22 @@ func escapeEncode(s string) string {
 	return b.String()
 }
 
-// Query implements storage.Store: one SQL statement on the indexed columns
-// (and a second for the count when q.Count is set). See the package doc
-// for the indexes.
-func (s *Store) Query(ctx context.Context, q storage.Query) (storage.Page, error) {
-	if err := ctx.Err(); err != nil {
-		return storage.Page{}, fmt.Errorf("postgres: query: %w", err)
-	}
+// builtQuery is the SQL of a storage.Query.
+type builtQuery struct {
+	sql, countSQL   string
+	args, countArgs []any
+	limit           int
+	sort            storage.SortField
+}
+
+// build returns the SQL of q: the page's statement and the count's.
+func (s *Store) build(q storage.Query) (builtQuery, error) {
 	if err := q.Validate(); err != nil {
-		return storage.Page{}, err
+		return builtQuery{}, err
 	}
 	limit, err := storage.PageSize(q.Limit)
 	if err != nil {
-		return storage.Page{}, err
+		return builtQuery{}, err
 	}
 	sortField := q.Sort
 	if sortField == "" {
@@ -175,8 +178,9 @@ func (s *Store) Query(ctx context.Context, q storage.Query) (storage.Page, error
 	var b sqlQuery
 	b.where("workspace_id = %s", b.arg(s.workspace))
 	b.filters(q)
-	countArgs := len(b.args)
-	countWhere := strings.Join(b.conds, " AND ")
+	out := builtQuery{limit: limit, sort: sortField}
+	out.countSQL = "SELECT count(*) FROM dossier_cases WHERE " + strings.Join(b.conds, " AND ")
+	out.countArgs = b.args[:len(b.args):len(b.args)]
 
 	dir, op := "ASC", ">"
 	if q.Desc {
@@ -185,7 +189,7 @@ func (s *Store) Query(ctx context.Context, q storage.Query) (storage.Page, error
 	if q.After != "" {
 		cur, err := q.DecodeCursor(q.After)
 		if err != nil {
-			return storage.Page{}, err
+			return builtQuery{}, err
 		}
 		var key any = cur.Key
 		if col == "name_key" {
@@ -193,16 +197,31 @@ func (s *Store) Query(ctx context.Context, q storage.Query) (storage.Page, error
 		}
 		b.where("(%s, id) %s (%s, %s)", col, op, b.arg(key), b.arg(cur.ID))
 	}
-	sql := fmt.Sprintf("SELECT id, %[1]s, case_doc::text FROM dossier_cases WHERE %[2]s ORDER BY %[1]s %[3]s, id %[3]s LIMIT %[4]s OFFSET %[5]s",
+	out.sql = fmt.Sprintf("SELECT id, %[1]s, case_doc::text FROM dossier_cases WHERE %[2]s ORDER BY %[1]s %[3]s, id %[3]s LIMIT %[4]s OFFSET %[5]s",
 		col, strings.Join(b.conds, " AND "), dir, b.arg(limit+1), b.arg(q.Offset))
+	out.args = b.args
+	return out, nil
+}
 
+// Query implements storage.Store: one SQL statement on the indexed columns
+// (and a second for the count when q.Count is set). See the package doc
+// for the indexes.
+func (s *Store) Query(ctx context.Context, q storage.Query) (storage.Page, error) {
+	if err := ctx.Err(); err != nil {
+		return storage.Page{}, fmt.Errorf("postgres: query: %w", err)
+	}
+	bq, err := s.build(q)
+	if err != nil {
+		return storage.Page{}, err
+	}
+	limit := bq.limit
 	conn, release, err := s.acquire(ctx, "query")
 	if err != nil {
 		return storage.Page{}, err
 	}
 	defer release()
 	page := storage.Page{Total: -1, Cases: []cases.Case{}}
-	rows, err := conn.Query(ctx, sql, b.args...)
+	rows, err := conn.Query(ctx, bq.sql, bq.args...)
 	if err != nil {
 		return storage.Page{}, translate(ctx, "query", err)
 	}
@@ -236,12 +255,11 @@ func (s *Store) Query(ctx context.Context, q storage.Query) (storage.Page, error
 		return storage.Page{}, translate(ctx, "query", err)
 	}
 	if n > limit {
-		cur, _ := json.Marshal(storage.Cursor{Sort: sortField, Desc: q.Desc, Key: last.key, ID: last.id})
+		cur, _ := json.Marshal(storage.Cursor{Sort: bq.sort, Desc: q.Desc, Key: last.key, ID: last.id})
 		page.Next = base64.RawURLEncoding.EncodeToString(cur)
 	}
 	if q.Count {
-		err := conn.QueryRow(ctx, "SELECT count(*) FROM dossier_cases WHERE "+countWhere, b.args[:countArgs]...).Scan(&page.Total)
-		if err != nil {
+		if err := conn.QueryRow(ctx, bq.countSQL, bq.countArgs...).Scan(&page.Total); err != nil {
 			return storage.Page{}, translate(ctx, "query count", err)
 		}
 	}
