@@ -18,8 +18,9 @@
 //     left out of the run (with DOSSIER_REQUIRE_POSTGRES=1 they run and
 //     fail).
 //
-// The throwaway cluster runs with fsync off: it is discarded after the
-// run, and the tests measure the adapter, not the disk.
+// The throwaway cluster runs with fsync off (it is discarded after the
+// run, and the tests measure the adapter, not the disk), unless
+// DOSSIER_TEST_POSTGRES_DURABLE=1.
 package pgtest
 
 import (
@@ -41,6 +42,12 @@ import (
 // EnvDSN names the environment variable holding the DSN of a server to
 // test against.
 const EnvDSN = "DOSSIER_TEST_POSTGRES_DSN"
+
+// EnvDurable names the environment variable that, set to 1, starts the
+// throwaway cluster with PostgreSQL's durable defaults (fsync and
+// synchronous commit on) instead of fsync off: for benchmarks that
+// should pay for the disk as production does.
+const EnvDurable = "DOSSIER_TEST_POSTGRES_DURABLE"
 
 // EnvRequire names the environment variable that, set to 1, turns a
 // skipped PostgreSQL test into a failure.
@@ -167,7 +174,10 @@ func start(bin string) (*cluster, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	opts := fmt.Sprintf("-c listen_addresses='' -c unix_socket_directories=%s -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", dir)
+	opts := fmt.Sprintf("-c listen_addresses='' -c unix_socket_directories=%s -c max_connections=200", dir)
+	if os.Getenv(EnvDurable) != "1" {
+		opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+	}
 	if err := c.run("pg_ctl", "-D", data, "-l", filepath.Join(dir, "log"), "-o", opts, "-w", "-t", "60", "start"); err != nil {
 		log, _ := os.ReadFile(filepath.Join(dir, "log"))
 		os.RemoveAll(dir)

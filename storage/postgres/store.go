@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"strings"
 	"time"
@@ -193,6 +194,7 @@ type querier interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 // acquire returns what to run statements on: the bound transaction, or a
@@ -320,24 +322,39 @@ func encodeEvents(events []event.Event) ([]string, error) {
 }
 
 // The event part shared by every write. It follows a CTE "c" that returns
-// the written case's id and uses $1 (workspace), $2 (case id), $n (number
-// of events) and $e (their JSON): it bumps the workspace's counter by n,
-// which locks the counter row until commit, numbers the events from it,
-// appends them to the log and makes them pending.
-func eventCTEs(n, e int) string {
-	return fmt.Sprintf(`, s AS (
-	INSERT INTO dossier_workspaces AS w (workspace_id, last_seq)
-	SELECT $1, $%[1]d::bigint FROM c WHERE $%[1]d::bigint > 0
-	ON CONFLICT (workspace_id) DO UPDATE SET last_seq = w.last_seq + EXCLUDED.last_seq
-	RETURNING last_seq
-), ev AS (
+// the written case's id and uses $1 (workspace), $2 (case id) and $e (the
+// events' JSON): it numbers the events from dossier_event_seq in their
+// order, appends them to the log and makes them pending. The statement runs
+// after lockShared in the same transaction (see the package doc).
+func eventCTEs(e int) string {
+	return fmt.Sprintf(`, ev AS (
 	INSERT INTO dossier_events (workspace_id, seq, case_id, event)
-	SELECT $1, s.last_seq - $%[1]d::bigint + u.n, $2, u.e::json
-	FROM s, unnest($%[2]d::text[]) WITH ORDINALITY AS u(e, n)
+	SELECT $1, nextval('dossier_event_seq'), c.id, u.e::json
+	FROM c, unnest($%d::text[]) WITH ORDINALITY AS u(e, n)
 	RETURNING seq
 ), ob AS (
 	INSERT INTO dossier_outbox (workspace_id, seq) SELECT $1, seq FROM ev
-)`, n, e)
+)`, e)
+}
+
+// lockClass is the first key of the advisory locks of workspaces: the
+// bytes "doss".
+const lockClass int32 = 0x646f7373
+
+// The advisory lock of the workspace's event order: writes with events
+// hold it shared until they commit, a drain takes it exclusively for the
+// moment of its read.
+const (
+	lockShared    = "SELECT pg_advisory_xact_lock_shared($1::int4, $2::int4)"
+	lockExclusive = "SELECT pg_advisory_xact_lock($1::int4, $2::int4)"
+)
+
+// lockKey is the second key of the workspace's advisory lock: a hash of
+// its id (two workspaces sharing one only wait for each other more).
+func (s *Store) lockKey() int32 {
+	h := fnv.New32a()
+	h.Write([]byte(s.workspace))
+	return int32(h.Sum32())
 }
 
 const caseCols = `external_id, status, flags, contact_has_actions, reviewer_has_actions, risk_level,
@@ -351,7 +368,7 @@ var createSQL = `WITH c AS (
 	INSERT INTO dossier_entities (workspace_id, entity_id, case_id)
 	SELECT $1, e, c.id FROM c, unnest($15::text[]) AS e
 	ON CONFLICT (workspace_id, entity_id) DO UPDATE SET case_id = EXCLUDED.case_id
-)` + eventCTEs(16, 17) + `
+)` + eventCTEs(16) + `
 SELECT count(*) FROM c`
 
 var updateSQL = `WITH c AS (
@@ -367,7 +384,7 @@ var updateSQL = `WITH c AS (
 	SELECT $1, e, c.id FROM c, unnest($16::text[]) AS e
 	ON CONFLICT (workspace_id, entity_id) DO UPDATE SET case_id = EXCLUDED.case_id
 	WHERE dossier_entities.case_id <> EXCLUDED.case_id
-)` + eventCTEs(17, 18) + `
+)` + eventCTEs(17) + `
 SELECT count(*) FROM c`
 
 var deleteSQL = `WITH c AS (
@@ -375,10 +392,10 @@ var deleteSQL = `WITH c AS (
 	RETURNING id
 ), entdel AS (
 	DELETE FROM dossier_entities d USING c WHERE d.workspace_id = $1 AND d.case_id = c.id
-)` + eventCTEs(5, 6) + `, del AS (
+)` + eventCTEs(5) + `, del AS (
 	INSERT INTO dossier_deletions (workspace_id, case_id, deleted_key, up_to)
 	SELECT $1, c.id, $4, greatest(
-		coalesce((SELECT last_seq FROM s), 0),
+		coalesce((SELECT max(seq) FROM ev), 0),
 		coalesce((SELECT max(seq) FROM dossier_events WHERE workspace_id = $1 AND case_id = $2), 0))
 	FROM c
 )
@@ -408,10 +425,10 @@ func (s *Store) Create(ctx context.Context, rec *storage.Record, events ...event
 		return nil, err
 	}
 	args := append([]any{s.workspace, stored.Case.ID}, caseArgs(col)...)
-	args = append(args, col.entities, len(evs), evs)
+	args = append(args, col.entities, evs)
 	err = s.write(ctx, "create", func(q querier) error {
 		var n int
-		if err := q.QueryRow(ctx, createSQL, args...).Scan(&n); err != nil {
+		if err := s.writeRow(ctx, q, len(evs) > 0, createSQL, args...).Scan(&n); err != nil {
 			return translate(ctx, "create case "+stored.Case.ID, err)
 		}
 		return nil
@@ -442,10 +459,10 @@ func (s *Store) Update(ctx context.Context, rec *storage.Record, events ...event
 	}
 	id := stored.Case.ID
 	args := append([]any{s.workspace, id, rec.Version}, caseArgs(col)...)
-	args = append(args, col.entities, len(evs), evs)
+	args = append(args, col.entities, evs)
 	err = s.write(ctx, "update", func(q querier) error {
 		var n int
-		if err := q.QueryRow(ctx, updateSQL, args...).Scan(&n); err != nil {
+		if err := s.writeRow(ctx, q, len(evs) > 0, updateSQL, args...).Scan(&n); err != nil {
 			return translate(ctx, "update case "+id, err)
 		}
 		if n == 0 {
@@ -457,6 +474,35 @@ func (s *Store) Update(ctx context.Context, rec *storage.Record, events ...event
 		return nil, err
 	}
 	return stored, nil
+}
+
+// writeRow runs a write statement returning one row. With events, it
+// runs it after taking the workspace's advisory lock shared, both in one
+// round trip and one transaction (a batch is one implicit transaction; in a
+// bound transaction, the lock lasts until that ends).
+func (s *Store) writeRow(ctx context.Context, q querier, events bool, sql string, args ...any) pgx.Row {
+	if !events {
+		return q.QueryRow(ctx, sql, args...)
+	}
+	b := &pgx.Batch{}
+	b.Queue(lockShared, lockClass, s.lockKey())
+	b.Queue(sql, args...)
+	return &batchRow{br: q.SendBatch(ctx, b)}
+}
+
+// batchRow is the row of the second statement of a two-statement batch.
+type batchRow struct{ br pgx.BatchResults }
+
+func (r *batchRow) Scan(dest ...any) error {
+	if _, err := r.br.Exec(); err != nil {
+		r.br.Close()
+		return err
+	}
+	err := r.br.QueryRow().Scan(dest...)
+	if cerr := r.br.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // missedWrite explains why a conditional write matched no row: the case
@@ -485,7 +531,7 @@ func (s *Store) Delete(ctx context.Context, caseID string, version int64, delete
 	key := timeKey(deletedAt)
 	return s.write(ctx, "delete", func(q querier) error {
 		var n int
-		if err := q.QueryRow(ctx, deleteSQL, s.workspace, caseID, version, key, len(evs), evs).Scan(&n); err != nil {
+		if err := s.writeRow(ctx, q, len(evs) > 0, deleteSQL, s.workspace, caseID, version, key, evs).Scan(&n); err != nil {
 			return translate(ctx, "delete case "+caseID, err)
 		}
 		if n == 0 {
@@ -588,28 +634,44 @@ func (s *Store) Events(ctx context.Context, caseID string, after uint64, limit i
 	if err != nil {
 		return nil, err
 	}
-	return s.readEvents(ctx, "events", `SELECT seq, event::text FROM dossier_events
+	return s.readEvents(ctx, "events", false, `SELECT seq, event::text FROM dossier_events
 WHERE workspace_id = $1 AND case_id = $2 AND seq > $3 ORDER BY seq LIMIT $4`, s.workspace, caseID, int64(min(after, 1<<63-1)), limit)
 }
 
-// PendingEvents implements storage.Outbox.
+// PendingEvents implements storage.Outbox. It reads after taking the
+// workspace's advisory lock exclusively, in one transaction: the lock waits
+// for every write holding numbered events to end, so no event numbered
+// below one it returns can commit later.
 func (s *Store) PendingEvents(ctx context.Context, after uint64, limit int) ([]event.Event, error) {
 	limit, err := storage.PageSize(limit)
 	if err != nil {
 		return nil, err
 	}
-	return s.readEvents(ctx, "pending events", `SELECT e.seq, e.event::text FROM dossier_outbox o
+	return s.readEvents(ctx, "pending events", true, `SELECT e.seq, e.event::text FROM dossier_outbox o
 JOIN dossier_events e ON e.workspace_id = o.workspace_id AND e.seq = o.seq
 WHERE o.workspace_id = $1 AND o.seq > $2 ORDER BY o.seq LIMIT $3`, s.workspace, int64(min(after, 1<<63-1)), limit)
 }
 
-func (s *Store) readEvents(ctx context.Context, op, sql string, args ...any) ([]event.Event, error) {
+func (s *Store) readEvents(ctx context.Context, op string, lock bool, sql string, args ...any) ([]event.Event, error) {
 	q, release, err := s.acquire(ctx, op)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	rows, err := q.Query(ctx, sql, args...)
+	var rows pgx.Rows
+	if lock {
+		b := &pgx.Batch{}
+		b.Queue(lockExclusive, lockClass, s.lockKey())
+		b.Queue(sql, args...)
+		br := q.SendBatch(ctx, b)
+		defer br.Close()
+		if _, err := br.Exec(); err != nil {
+			return nil, translate(ctx, op, err)
+		}
+		rows, err = br.Query()
+	} else {
+		rows, err = q.Query(ctx, sql, args...)
+	}
 	if err != nil {
 		return nil, translate(ctx, op, err)
 	}

@@ -3,13 +3,9 @@
 -- Every table is keyed by workspace_id: a Store is bound to one workspace
 -- and every statement it runs names it.
 
--- One row per workspace: last_seq is the last event sequence number given.
--- A write with events updates this row in its own transaction, so the row
--- lock orders sequence numbers by commit (see the package doc).
-CREATE TABLE dossier_workspaces (
-	workspace_id text PRIMARY KEY,
-	last_seq     bigint NOT NULL DEFAULT 0
-);
+-- Event sequence numbers, shared by every workspace. Numbers are taken
+-- before commit; the package doc says how drains stay in commit order.
+CREATE SEQUENCE dossier_event_seq;
 
 -- The current state of every case. record is the storage.Record as JSON
 -- (exact bytes); the other columns are computed from it in Go when it is
