@@ -18,3 +18,7 @@ func ExplainQuery(ctx context.Context, s *Store, q storage.Query) (json.RawMessa
 	err = s.pool.QueryRow(ctx, "EXPLAIN (FORMAT JSON) "+bq.sql, bq.args...).Scan(&plan)
 	return plan, err
 }
+
+// DisableCaseCache turns off the decoded case cache of s, for benchmarks
+// of cold reads.
+func DisableCaseCache(s *Store) { s.cache = nil }

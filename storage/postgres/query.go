@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/storage"
@@ -41,6 +42,16 @@ func (b *sqlQuery) where(format string, args ...any) {
 	b.conds = append(b.conds, fmt.Sprintf(format, args...))
 }
 
+// oneOf adds "col is one of vs": an equality for one value, so that an
+// index on (workspace_id, col, sort key) also yields the order.
+func (b *sqlQuery) oneOf(col string, vs []string) {
+	if len(vs) == 1 {
+		b.where("%s = %s", col, b.arg(vs[0]))
+		return
+	}
+	b.where("%s = ANY(%s::text[])", col, b.arg(vs))
+}
+
 // filters adds the conditions of q's filters: each is storage.Query.Matches
 // on the stored columns.
 func (b *sqlQuery) filters(q storage.Query) {
@@ -49,7 +60,7 @@ func (b *sqlQuery) filters(q storage.Query) {
 		for i, st := range q.Statuses {
 			ss[i] = string(st)
 		}
-		b.where("status = ANY(%s::text[])", b.arg(ss))
+		b.oneOf("status", ss)
 	}
 	if !q.Flags.IsEmpty() {
 		// Flags has all of mask: the stored set is one of mask's supersets,
@@ -74,7 +85,7 @@ func (b *sqlQuery) filters(q storage.Query) {
 		for i, l := range q.RiskLevels {
 			ls[i] = string(l)
 		}
-		b.where("risk_level = ANY(%s::text[])", b.arg(ls))
+		b.oneOf("risk_level", ls)
 	}
 	if !q.NextReview.IsZero() {
 		b.where("next_review_key <> '~'")
@@ -197,7 +208,7 @@ func (s *Store) build(q storage.Query) (builtQuery, error) {
 		}
 		b.where("(%s, id) %s (%s, %s)", col, op, b.arg(key), b.arg(cur.ID))
 	}
-	out.sql = fmt.Sprintf("SELECT id, %[1]s, case_doc::text FROM dossier_cases WHERE %[2]s ORDER BY %[1]s %[3]s, id %[3]s LIMIT %[4]s OFFSET %[5]s",
+	out.sql = fmt.Sprintf("SELECT id, %[1]s, version, xmin::text, case_doc::text FROM dossier_cases WHERE %[2]s ORDER BY %[1]s %[3]s, id %[3]s LIMIT %[4]s OFFSET %[5]s",
 		col, strings.Join(b.conds, " AND "), dir, b.arg(limit+1), b.arg(q.Offset))
 	out.args = b.args
 	return out, nil
@@ -230,11 +241,11 @@ func (s *Store) Query(ctx context.Context, q storage.Query) (storage.Page, error
 	n := 0
 	for rows.Next() {
 		var (
-			id  string
-			key []byte
-			doc []byte
+			id, xmin string
+			key, doc []byte
+			version  int64
 		)
-		if err := rows.Scan(&id, &key, &doc); err != nil {
+		if err := rows.Scan(&id, &key, &version, &xmin, &doc); err != nil {
 			rows.Close()
 			return storage.Page{}, translate(ctx, "query", err)
 		}
@@ -243,8 +254,8 @@ func (s *Store) Query(ctx context.Context, q storage.Query) (storage.Page, error
 			break
 		}
 		last = hit{id, string(key)}
-		var c cases.Case
-		if err := json.Unmarshal(doc, &c); err != nil {
+		c, err := s.cache.decode(id, version, xmin, doc)
+		if err != nil {
 			page.Damaged = append(page.Damaged, &storage.DamagedError{CaseID: id, Err: err})
 			continue
 		}
@@ -264,4 +275,55 @@ func (s *Store) Query(ctx context.Context, q storage.Query) (storage.Page, error
 		}
 	}
 	return page, nil
+}
+
+// caseCache keeps decoded cases by id, valid for one row version: the
+// stored version and the row's xmin (the id of the transaction that wrote
+// it), both read with the row, so an entry is only used for the very row
+// it was decoded from. Decoding dominates the cost of a page; hosts page
+// through the same cases again and again. It holds at most caseCacheSize
+// cases; a nil cache decodes every time.
+type caseCache struct {
+	mu sync.Mutex
+	m  map[string]cachedCase
+}
+
+type cachedCase struct {
+	version int64
+	xmin    string
+	c       cases.Case
+}
+
+const caseCacheSize = 4096
+
+func newCaseCache() *caseCache { return &caseCache{m: make(map[string]cachedCase)} }
+
+// decode returns a copy of the case of this row version.
+func (cc *caseCache) decode(id string, version int64, xmin string, doc []byte) (cases.Case, error) {
+	if cc != nil {
+		cc.mu.Lock()
+		e, ok := cc.m[id]
+		cc.mu.Unlock()
+		if ok && e.version == version && e.xmin == xmin {
+			return e.c.Clone(), nil
+		}
+	}
+	var c cases.Case
+	if err := json.Unmarshal(doc, &c); err != nil {
+		return cases.Case{}, err
+	}
+	if cc != nil {
+		cc.mu.Lock()
+		if len(cc.m) >= caseCacheSize {
+			for k := range cc.m { // drop a quarter, arbitrary ones
+				delete(cc.m, k)
+				if len(cc.m) < caseCacheSize*3/4 {
+					break
+				}
+			}
+		}
+		cc.m[id] = cachedCase{version: version, xmin: xmin, c: c.Clone()}
+		cc.mu.Unlock()
+	}
+	return c, nil
 }

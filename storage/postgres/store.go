@@ -39,6 +39,7 @@ type Store struct {
 	ownsPool       bool
 	workspace      string
 	acquireTimeout time.Duration
+	cache          *caseCache // decoded cases of queries; shared with WithTx stores
 }
 
 var (
@@ -87,7 +88,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, workspaceID string, opts ...Op
 	} else if err := checkSchema(ctx, pool); err != nil {
 		return nil, err
 	}
-	return &Store{pool: pool, workspace: workspaceID, acquireTimeout: o.acquireTimeout}, nil
+	return &Store{pool: pool, workspace: workspaceID, acquireTimeout: o.acquireTimeout, cache: newCaseCache()}, nil
 }
 
 // ParseConfig is pgxpool.ParseConfig (a PostgreSQL URL or key=value
@@ -155,7 +156,7 @@ func (s *Store) WorkspaceID() string { return s.workspace }
 // the package doc), so keep such transactions short. The returned store
 // is for one goroutine at a time, and only while tx is open.
 func (s *Store) WithTx(tx pgx.Tx) *Store {
-	return &Store{tx: tx, workspace: s.workspace, acquireTimeout: s.acquireTimeout}
+	return &Store{tx: tx, workspace: s.workspace, acquireTimeout: s.acquireTimeout, cache: s.cache}
 }
 
 func validateWorkspace(id string) error {
