@@ -15,6 +15,12 @@
 // appended with the write that carries them, none for a refused write, kept
 // after Delete until PurgeEvents), and context cancellation.
 //
+// A drainer that pages PendingEvents from the last Seq it saw and
+// acknowledges, running while writers save, must see every committed event
+// exactly once, in ascending Seq and, per case, in version order: the test
+// an adapter fails when it takes sequence numbers before commit and lets a
+// later number become visible first (see storage.Outbox).
+//
 // Queries are checked against an oracle: random cases (every status, flags,
 // actions, risk levels including none, next review dates including none,
 // tied times, external ids, mixed-case and non-ASCII names) are queried with
