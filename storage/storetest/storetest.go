@@ -21,6 +21,15 @@
 // an adapter fails when it takes sequence numbers before commit and lets a
 // later number become visible first (see storage.Outbox).
 //
+// Records must read back byte for byte: json.Marshal of what Get,
+// GetByExternalID, Query and Update return equals json.Marshal of what was
+// written (Version aside), for a record with every field of every part set
+// (nanosecond times, metadata, custom properties of every kind, risk
+// history of both modes, known and unknown percentages, checks, schedule)
+// and for records whose maps and slices are all nil or all empty. The JSON
+// of the domain types is the only normalisation allowed (a case's nil
+// metadata and custom properties encode as {}, as empty ones do).
+//
 // Queries are checked against an oracle: random cases (every status, flags,
 // actions, risk levels including none, next review dates including none,
 // tied times, external ids, mixed-case and non-ASCII names) are queried with
@@ -72,6 +81,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"StatusFilter", testStatusFilter},
 		{"ListLimits", testListLimits},
 		{"CanceledContext", testCanceledContext},
+		{"RoundTrip", testRoundTrip},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
