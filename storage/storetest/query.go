@@ -20,7 +20,7 @@ import (
 
 var queryTests = []struct {
 	name string
-	fn   func(t *testing.T, s storage.Store)
+	fn   func(t *testing.T, s storage.Store, seed uint64)
 }{
 	{"QueryOracle", testQueryOracle},
 	{"QueryInvalid", testQueryInvalid},
@@ -372,9 +372,7 @@ func caseIDs(cs []cases.Case) string {
 // testQueryOracle stores random cases and checks every filter alone and in
 // random combinations, under every sort field in both directions, against
 // the oracle.
-func testQueryOracle(t *testing.T, s storage.Store) {
-	seed := rand.Uint64()
-	t.Logf("random seed %d", seed)
+func testQueryOracle(t *testing.T, s storage.Store, seed uint64) {
 	r := rand.New(rand.NewPCG(seed, 13))
 	const n = 160
 	all := make([]cases.Case, n)
@@ -416,7 +414,7 @@ func testQueryOracle(t *testing.T, s storage.Store) {
 
 // testQueryInvalid checks that every kind of bad query is a
 // *validation.Error naming the field.
-func testQueryInvalid(t *testing.T, s storage.Store) {
+func testQueryInvalid(t *testing.T, s storage.Store, _ uint64) {
 	ctx := context.Background()
 	mustCreate(t, s, newRecord("c1", ""))
 	byName := storage.Query{Sort: storage.SortName}.CursorAfter(&cases.Case{ID: "c1", Name: "x"})
@@ -461,10 +459,8 @@ func testQueryInvalid(t *testing.T, s storage.Store) {
 // created and deleted, both between pages (the case the cursor names is
 // deleted whenever it may be) and concurrently: every case that exists for
 // the whole walk must be seen exactly once, and the walk must be in order.
-func testQueryCursorUnderChurn(t *testing.T, s storage.Store) {
+func testQueryCursorUnderChurn(t *testing.T, s storage.Store, seed uint64) {
 	ctx := context.Background()
-	seed := rand.Uint64()
-	t.Logf("random seed %d", seed)
 	r := rand.New(rand.NewPCG(seed, 17))
 	stable := map[string]bool{}
 	for i := range 60 {
