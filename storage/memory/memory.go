@@ -138,7 +138,8 @@ func New() *Store {
 	}
 }
 
-// Create implements storage.Store.
+// Create implements storage.Store. The events of a write are filed in the
+// audit log of the case written, rec.Case.ID, whatever their CaseID says.
 func (s *Store) Create(ctx context.Context, rec *storage.Record, events ...event.Event) (*storage.Record, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -343,7 +344,9 @@ func (s *Store) Events(ctx context.Context, caseID string, after uint64, limit i
 	return out, nil
 }
 
-// PurgeEvents implements storage.Store.
+// PurgeEvents implements storage.Store. A case id deleted and created
+// again keeps the events of its later life: only the events up to a
+// deletion before deletedBefore are removed.
 func (s *Store) PurgeEvents(ctx context.Context, deletedBefore time.Time) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
