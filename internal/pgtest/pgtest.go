@@ -7,7 +7,8 @@
 //     as is (the database must exist; tests create their own tables and
 //     use unique workspace ids, so a shared database is fine);
 //  2. otherwise, when the PostgreSQL server programs are installed
-//     (initdb and pg_ctl on PATH, or Debian's /usr/lib/postgresql/*/bin),
+//     (in DOSSIER_TEST_POSTGRES_BIN, on PATH, or in Debian's
+//     /usr/lib/postgresql/*/bin; DOSSIER_TEST_POSTGRES_BIN=none starts none),
 //     a throwaway cluster in a temporary directory, listening only on a
 //     unix socket in that directory, started once per test binary and
 //     removed when it exits. When the tests run as root the cluster runs
@@ -112,14 +113,25 @@ func DSN(t testing.TB) string {
 		reason = "pgtest: Main was not called from TestMain"
 	}
 	if os.Getenv(EnvRequire) == "1" {
-		t.Fatalf("%s (%s=1 requires them)", reason, EnvRequire)
+		t.Fatalf("%s=1 requires the PostgreSQL tests to run: %s", EnvRequire, reason)
 	}
 	t.Skip(reason)
 	return ""
 }
 
+// EnvBin names the environment variable that, when set, is the directory
+// of initdb and pg_ctl to use, or "none" to start no cluster.
+const EnvBin = "DOSSIER_TEST_POSTGRES_BIN"
+
 // findBin returns the directory holding initdb and pg_ctl, or "".
 func findBin() string {
+	switch dir := os.Getenv(EnvBin); dir {
+	case "none":
+		return ""
+	case "":
+	default:
+		return dir
+	}
 	if p, err := exec.LookPath("pg_ctl"); err == nil {
 		dir := filepath.Dir(p)
 		if _, err := os.Stat(filepath.Join(dir, "initdb")); err == nil {
