@@ -151,10 +151,11 @@ func (s *Store) WorkspaceID() string { return s.workspace }
 // in the caller's transaction tx, so the host's own rows, the case and its
 // events commit or roll back together. Each write runs in a savepoint: a
 // refused write (a conflict, a duplicate external id) is rolled back to it
-// and leaves tx usable. Events written in tx take their sequence numbers
-// when written and hold the workspace's event counter until tx ends (see
-// the package doc), so keep such transactions short. The returned store
-// is for one goroutine at a time, and only while tx is open.
+// and leaves tx usable. A write with events holds the workspace's drain
+// lock in shared mode until tx ends, and PendingEvents through the returned
+// store holds it exclusively until tx ends (see the package doc): drains of
+// the workspace wait for tx, so keep it short. The returned store is for
+// one goroutine at a time, and only while tx is open.
 func (s *Store) WithTx(tx pgx.Tx) *Store {
 	return &Store{tx: tx, workspace: s.workspace, acquireTimeout: s.acquireTimeout, cache: s.cache}
 }
