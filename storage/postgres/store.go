@@ -286,6 +286,11 @@ func rowOf(rec *storage.Record) (columns, error) {
 		return columns{}, fmt.Errorf("postgres: encode case %s: %w", c.ID, err)
 	}
 	ids := rec.EntityIDs()
+	for _, id := range ids {
+		if id == "" || !storable(id) {
+			return columns{}, validation.New("entities", validation.CodeInvalidFormat, "an entity id is non-empty UTF-8 text without NUL")
+		}
+	}
 	slices.Sort(ids)
 	col.entities = slices.Compact(ids)
 	return col, nil
@@ -302,11 +307,16 @@ func flagBits(fs cases.Flags) uint8 {
 
 // validateID refuses a case id PostgreSQL text cannot hold.
 func validateID(id string) error {
-	if id == "" || !utf8.ValidString(id) || strings.ContainsRune(id, 0) {
+	if id == "" || !storable(id) {
 		return validation.New("case.id", validation.CodeInvalidFormat, "a case id is non-empty UTF-8 text without NUL")
 	}
 	return nil
 }
+
+// storable reports whether a PostgreSQL text column can hold s (UTF-8
+// without NUL). No stored id fails it, so a lookup of such an id is
+// answered "not found" without asking the server.
+func storable(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
 
 // encodeEvents returns the JSON of each event, Seq left 0: the stored Seq
 // is the column's.
@@ -523,8 +533,8 @@ func (s *Store) missedWrite(ctx context.Context, q querier, op, id string, versi
 
 // Delete implements storage.Store.
 func (s *Store) Delete(ctx context.Context, caseID string, version int64, deletedAt time.Time, events ...event.Event) error {
-	if err := validateID(caseID); err != nil {
-		return err
+	if !storable(caseID) {
+		return fmt.Errorf("postgres: delete case %q: %w", caseID, storage.ErrNotFound)
 	}
 	evs, err := encodeEvents(events)
 	if err != nil {
@@ -552,6 +562,9 @@ func timeKey(t time.Time) string {
 
 // Get implements storage.Store.
 func (s *Store) Get(ctx context.Context, caseID string) (*storage.Record, error) {
+	if !storable(caseID) {
+		return nil, fmt.Errorf("postgres: case %q: %w", caseID, storage.ErrNotFound)
+	}
 	return s.getWhere(ctx, "id = $2", caseID, "case "+caseID)
 }
 
@@ -591,6 +604,9 @@ func (s *Store) getWhere(ctx context.Context, cond string, arg any, what string)
 
 // CaseOfEntity implements storage.Store.
 func (s *Store) CaseOfEntity(ctx context.Context, entityID string) (string, error) {
+	if !storable(entityID) {
+		return "", fmt.Errorf("postgres: entity %q: %w", entityID, storage.ErrNotFound)
+	}
 	q, release, err := s.acquire(ctx, "case of entity")
 	if err != nil {
 		return "", err
@@ -612,6 +628,9 @@ func (s *Store) CaseOfEntity(ctx context.Context, entityID string) (string, erro
 // table dossier_quarantine, where its stored JSON, version and the time
 // are kept for an operator; the case's audit log stays.
 func (s *Store) Quarantine(ctx context.Context, caseID string) error {
+	if !storable(caseID) {
+		return fmt.Errorf("postgres: quarantine case %q: %w", caseID, storage.ErrNotFound)
+	}
 	return s.write(ctx, "quarantine", func(q querier) error {
 		tag, err := q.Exec(ctx, `WITH c AS (
 	DELETE FROM dossier_cases WHERE workspace_id = $1 AND id = $2 RETURNING id, version, record
@@ -635,6 +654,9 @@ func (s *Store) Events(ctx context.Context, caseID string, after uint64, limit i
 	limit, err := storage.PageSize(limit)
 	if err != nil {
 		return nil, err
+	}
+	if !storable(caseID) {
+		return []event.Event{}, ctx.Err()
 	}
 	return s.readEvents(ctx, "events", false, `SELECT seq, event::text FROM dossier_events
 WHERE workspace_id = $1 AND case_id = $2 AND seq > $3 ORDER BY seq LIMIT $4`, s.workspace, caseID, int64(min(after, 1<<63-1)), limit)
