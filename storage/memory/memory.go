@@ -302,7 +302,7 @@ func (s *Store) Query(ctx context.Context, q storage.Query) (storage.Page, error
 			pos++
 		}
 	}
-	page := storage.Page{Total: -1}
+	page := storage.Page{Cases: []cases.Case{}, Total: -1}
 	skip := q.Offset
 	var last *entry
 	for ; pos >= 0 && pos < len(sl); pos += step {
