@@ -469,7 +469,7 @@ func (s *Store) PendingEvents(ctx context.Context, after uint64, limit int) ([]e
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	var out []event.Event
+	out := []event.Event{}
 	i := sort.Search(len(s.order), func(i int) bool { return s.order[i] > after })
 	for ; i < len(s.order) && len(out) < limit; i++ {
 		if ev, ok := s.pending[s.order[i]]; ok {
