@@ -70,7 +70,7 @@ func TestCaseCustomProperties(t *testing.T) {
 	if s, ok := countries.Strings(); !ok || fmt.Sprint(s) != "[FR]" {
 		t.Fatalf("untouched key changed: %v", countries)
 	}
-	evs, _ := w.Events(ctx, c.ID)
+	evs := allEvents(t, w, c.ID)
 	if last := evs[len(evs)-1]; last.Name() != "Case.InfoUpdated" {
 		t.Fatalf("custom property change recorded %s", last.Name())
 	}

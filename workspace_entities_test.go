@@ -466,7 +466,7 @@ func TestEntitiesCustomProperties(t *testing.T) {
 		return err
 	})
 	entProblems(t, err, "custom_properties.pep archived")
-	rec, err := w2.GetRecord(ctx, c.ID)
+	rec, err := store.Get(ctx, c.ID)
 	if err != nil || len(rec.Individuals[0].CustomProperties) != 1 {
 		t.Fatalf("the archived value must stay stored: %+v %v", rec.Individuals, err)
 	}

@@ -732,11 +732,7 @@ func TestRiskChangeAndReviewDue(t *testing.T) {
 	may := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
 	recordDue := func(at time.Time) int {
 		t.Helper()
-		got, err := w.RecordReviewsDue(ctx, at)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return len(got)
+		return len(collect(t, w.RecordReviewsDue(ctx, at)))
 	}
 	if n := recordDue(may); n != 1 {
 		t.Fatalf("first announcement recorded %d, want 1", n)
@@ -771,12 +767,8 @@ func TestRiskEvents(t *testing.T) {
 	id := riskCase(t, w)
 	count := func() int {
 		t.Helper()
-		evs, err := w.Events(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
 		n := 0
-		for _, e := range evs {
+		for _, e := range allEvents(t, w, id) {
 			if e.Name() == "Case.RiskUpdated" {
 				n++
 			}

@@ -46,6 +46,12 @@ type Case struct {
 
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+
+	// Version is the stored version of the case's record when it was read
+	// (1 on create, +1 on every saved change), set by the Workspace on the
+	// cases it returns. It is not part of the wire form: a host sends it
+	// as an ETag and takes it back as If-Match (see dossier.IfMatch).
+	Version int64 `json:"-"`
 }
 
 // Clone returns a deep copy of c.
