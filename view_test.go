@@ -264,4 +264,3 @@ func lastSeq(t *testing.T, w *dossier.Workspace, caseID string, n int) uint64 {
 	evs := allEvents(t, w, caseID)
 	return evs[n-1].Seq
 }
-
