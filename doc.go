@@ -78,15 +78,16 @@
 //
 //   - a change after 10,000 earlier changes costs 0.99-1.01x the same
 //     change after 100 (about 30 µs), and GetCase 0.95-0.96x;
-//
 //   - renaming the main company in a case of 5,000 individuals costs
 //     1.57-1.88x a bare get and save of the same record (22-34 ms against
 //     12-21 ms; 2.0-2.3x with 1,000 individuals). The rest is the graph
 //     invariants of package relation (a copy of the graph and its checks)
 //     on top of the adapter's own copies.
 //
-//     go test -run '^$' -bench ChangeAfterHistory -benchtime 5000x -count 3 .
-//     go test -run '^$' -bench UpdateInLargeCase -benchtime 100x -count 3 .
+// The commands that measure them:
+//
+//	go test -run '^$' -bench ChangeAfterHistory -benchtime 5000x -count 3 .
+//	go test -run '^$' -bench UpdateInLargeCase -benchtime 100x -count 3 .
 //
 // # Wire format
 //
