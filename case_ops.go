@@ -133,10 +133,7 @@ func (in *ReviewInput) UnmarshalJSON(data []byte) error {
 // ErrDuplicateExternalID (checked atomically by the store, so two
 // concurrent creates cannot both win).
 func (w *Workspace) CreateCase(ctx context.Context, in CreateCaseInput) (*cases.Case, error) {
-	actor, err := w.actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
+	actor := w.actorOf(ctx)
 	var l validation.List
 	cases.ValidateName(&l, in.Name)
 	if in.ExternalID != "" {
@@ -357,10 +354,7 @@ func (w *Workspace) ReviewCase(ctx context.Context, caseID string, in ReviewInpu
 // pending. ErrNotFound when there is no such case. With IfMatch, the
 // delete is conditional like any change.
 func (w *Workspace) DeleteCase(ctx context.Context, caseID string) error {
-	actor, err := w.actorOf(ctx)
-	if err != nil {
-		return err
-	}
+	actor := w.actorOf(ctx)
 	expected, conditional, err := ifMatchOf(ctx)
 	if err != nil {
 		return err

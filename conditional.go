@@ -112,13 +112,11 @@ func ValidateActor(a event.Actor) error {
 	return l.Err()
 }
 
-// actorOf returns the actor of ctx, or the workspace's default actor. The
-// context's actor is checked again, so that a value stored under the key
-// by other means is refused.
-func (w *Workspace) actorOf(ctx context.Context) (event.Actor, error) {
-	a, ok := ctx.Value(actorKey{}).(event.Actor)
-	if !ok {
-		return w.actor, nil
+// actorOf returns the actor of ctx (WithActor validated it), or the
+// workspace's default actor.
+func (w *Workspace) actorOf(ctx context.Context) event.Actor {
+	if a, ok := ctx.Value(actorKey{}).(event.Actor); ok {
+		return a
 	}
-	return a, ValidateActor(a)
+	return w.actor
 }

@@ -150,10 +150,7 @@ func (w *Workspace) load(ctx context.Context, caseID string) (*storage.Record, e
 // *StaleVersionError when the stored version is another, and is not
 // retried.
 func (w *Workspace) change(ctx context.Context, caseID string, fn func(c *casefile.Change) error) (*storage.Record, error) {
-	actor, err := w.actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
+	actor := w.actorOf(ctx)
 	expected, conditional, err := ifMatchOf(ctx)
 	if err != nil {
 		return nil, err

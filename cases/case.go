@@ -49,8 +49,9 @@ type Case struct {
 
 	// Version is the stored version of the case's record when it was read
 	// (1 on create, +1 on every saved change), set by the Workspace on the
-	// cases it returns. It is not part of the wire form: a host sends it
-	// as an ETag and takes it back as If-Match (see dossier.IfMatch).
+	// case it returns from a read or a change of one case (0 in listings).
+	// It is not part of the wire form: a host sends it as an ETag and takes
+	// it back as If-Match (see dossier.IfMatch).
 	Version int64 `json:"-"`
 }
 
