@@ -352,3 +352,40 @@ func TestEventPayloadIsTheRead(t *testing.T) {
 		}
 	}
 }
+
+// FuzzValidateActor: an accepted actor has a known type and an id of 1 to
+// MaxActorIDLen printable characters, and is recorded on events exactly as
+// given; a refused one is a validation error at actor.type or actor.id.
+func FuzzValidateActor(f *testing.F) {
+	for _, s := range []string{"u-1", "", " ", "a\nb", "\u202e", "\xff", strings.Repeat("x", 300), "été"} {
+		f.Add("user", s)
+		f.Add("robot", s)
+	}
+	f.Fuzz(func(t *testing.T, typ, id string) {
+		a := event.Actor{Type: event.ActorType(typ), ID: id}
+		err := dossier.ValidateActor(a)
+		if err != nil {
+			var verr *validation.Error
+			if !errors.As(err, &verr) {
+				t.Fatalf("not a validation error: %v", err)
+			}
+			for _, p := range verr.Problems {
+				if p.Path != "actor.type" && p.Path != "actor.id" {
+					t.Fatalf("problem at %q", p.Path)
+				}
+			}
+			return
+		}
+		if !a.Type.Valid() || strings.TrimSpace(id) == "" || len([]rune(id)) > dossier.MaxActorIDLen || strings.ContainsAny(id, "\x00\n\r\t\x1b\u202e") {
+			t.Fatalf("accepted %q %q", typ, id)
+		}
+		b, err := json.Marshal(event.Event{Actor: a})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back event.Event
+		if err := json.Unmarshal(b, &back); err != nil || back.Actor != a {
+			t.Fatalf("actor %+v does not round-trip: %s", a, b)
+		}
+	})
+}

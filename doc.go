@@ -32,8 +32,10 @@
 //   - bad input is a *validation.Error listing every problem at once (path,
 //     stable code, message) and matches [ErrInvalid];
 //   - [ErrNotFound], [ErrDuplicateExternalID], [ErrInvalidTransition],
-//     [ErrConflict] and the sentinels of the domain packages are matched with
-//     errors.Is;
+//     [ErrConflict], [ErrStaleVersion], [ErrNotSupported] and the sentinels
+//     of the domain packages are matched with errors.Is;
+//   - a case whose stored data cannot be read is a *storage.DamagedError
+//     (errors.As), naming the case and wrapping the adapter's error;
 //   - [HTTPStatus] maps any of them to the status code a host API answers.
 //
 // A refused operation never changes what is stored.

@@ -54,3 +54,40 @@ func TestFinderBuildsAnIndexOnlyForManyLookups(t *testing.T) {
 		t.Fatal("found a missing id")
 	}
 }
+
+// FuzzFieldChanges: an object compared with itself has no changes; the
+// changes of two objects have distinct names, and each previous and next
+// value is the member of that name in before and after (null when absent).
+func FuzzFieldChanges(f *testing.F) {
+	f.Add(`{"a":1,"custom_properties":{"x":true}}`, `{"a":2,"custom_properties":{"y":null}}`)
+	f.Add(`{"updated_at":1}`, `{}`)
+	f.Add(`{"a":[]}`, `{"a":null}`)
+	f.Fuzz(func(t *testing.T, before, after string) {
+		var mb, ma map[string]json.RawMessage
+		if json.Unmarshal([]byte(before), &mb) != nil || json.Unmarshal([]byte(after), &ma) != nil {
+			return
+		}
+		if same := diffObjects("", json.RawMessage(before), json.RawMessage(before), true); len(same) != 0 {
+			t.Fatalf("an object differs from itself: %v", same)
+		}
+		seen := map[string]bool{}
+		for _, fc := range diffObjects("", json.RawMessage(before), json.RawMessage(after), true) {
+			if seen[fc.Name] {
+				t.Fatalf("%s listed twice", fc.Name)
+			}
+			seen[fc.Name] = true
+			if fc.Name == "updated_at" {
+				t.Fatal("updated_at listed")
+			}
+			if !json.Valid(fc.Previous) || !json.Valid(fc.Next) {
+				t.Fatalf("%s: invalid JSON %s -> %s", fc.Name, fc.Previous, fc.Next)
+			}
+			if b, ok := mb[fc.Name]; ok && string(b) != string(fc.Previous) {
+				t.Fatalf("%s: previous %s, before has %s", fc.Name, fc.Previous, b)
+			}
+			if a, ok := ma[fc.Name]; ok && string(a) != string(fc.Next) {
+				t.Fatalf("%s: next %s, after has %s", fc.Name, fc.Next, a)
+			}
+		}
+	})
+}
