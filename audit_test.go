@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/patch"
 	"github.com/dossierkit/dossier/relation"
+	"github.com/dossierkit/dossier/storage"
 	"github.com/dossierkit/dossier/validation"
 )
 
@@ -388,4 +390,78 @@ func FuzzValidateActor(f *testing.F) {
 			t.Fatalf("actor %+v does not round-trip: %s", a, b)
 		}
 	})
+}
+
+// racingStore lets another writer save the case just before each of the
+// first n updates it is given, as a concurrent editor would.
+type racingStore struct {
+	storage.Store
+	mu      sync.Mutex
+	races   int
+	updates int
+}
+
+func (s *racingStore) Update(ctx context.Context, rec *storage.Record, evs ...event.Event) (*storage.Record, error) {
+	s.mu.Lock()
+	s.updates++
+	race := s.races > 0
+	s.races--
+	s.mu.Unlock()
+	if race {
+		other, err := s.Store.Get(ctx, rec.Case.ID)
+		if err != nil {
+			return nil, err
+		}
+		other.Case.Name = "by the other writer"
+		if _, err := s.Store.Update(ctx, other); err != nil {
+			return nil, err
+		}
+	}
+	return s.Store.Update(ctx, rec, evs...)
+}
+
+// TestConflictRetry: a change that meets a concurrent writer between its
+// read and its save is re-applied on the fresh case; a conditional one is
+// refused at once, never retried.
+func TestConflictRetry(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name        string
+		conditional bool
+		updates     int
+	}{
+		{"retried", false, 3},
+		{"conditional, not retried", true, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			st := &racingStore{Store: newMemoryStore()}
+			w, err := dossier.New(st, dossier.Settings{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "A", Metadata: cases.Metadata{"k": "v"}})
+			st.races = 2
+			opCtx := ctx
+			if tt.conditional {
+				opCtx = dossier.IfMatch(ctx, c.Version)
+			}
+			_, err = w.UpdateCase(opCtx, c.ID, dossier.UpdateCaseInput{Metadata: patch.Value(cases.Metadata{"k": "mine"})})
+			switch {
+			case tt.conditional && !errors.Is(err, dossier.ErrStaleVersion):
+				t.Fatalf("got %v, want a stale version", err)
+			case !tt.conditional && err != nil:
+				t.Fatal(err)
+			}
+			if st.updates != tt.updates {
+				t.Fatalf("%d attempts, want %d", st.updates, tt.updates)
+			}
+			got, _ := w.GetCase(ctx, c.ID)
+			if got.Name != "by the other writer" {
+				t.Fatalf("the other writer's change was lost: %q", got.Name)
+			}
+			if mine := got.Metadata["k"] == "mine"; mine == tt.conditional {
+				t.Fatalf("metadata %v after the %s change", got.Metadata, tt.name)
+			}
+		})
+	}
 }
