@@ -494,7 +494,7 @@ func TestReviewFromJSON(t *testing.T) {
 // so the final version counts every update.
 func TestConcurrentUpdatesThroughWorkspace(t *testing.T) {
 	ctx := context.Background()
-	w := newWorkspace(t, dossier.Settings{}, dossier.WithMaxAttempts(1000))
+	w := newWorkspace(t, dossier.Settings{}, dossier.WithRetryTimeout(time.Minute))
 	c, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "A"})
 	const workers, each = 12, 15
 	var wg sync.WaitGroup

@@ -161,7 +161,7 @@ func TestConcurrentPartialWrites(t *testing.T) {
 	for i := range n {
 		defs = append(defs, customprop.Definition{Key: fmt.Sprintf("k%02d", i), Label: "k", Type: customprop.TypeText, Target: customprop.TargetCase})
 	}
-	w := newWorkspace(t, dossier.Settings{CustomProperties: defs}, dossier.WithMaxAttempts(1000))
+	w := newWorkspace(t, dossier.Settings{CustomProperties: defs}, dossier.WithRetryTimeout(time.Minute))
 	c, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "A"})
 	var wg sync.WaitGroup
 	for i := range n {

@@ -557,7 +557,7 @@ func ExampleWorkspace_AddIndividual() {
 // interleaving, and the stored graph keeps every invariant.
 func TestEntitiesConcurrentStakes(t *testing.T) {
 	ctx := context.Background()
-	w := newWorkspace(t, dossier.Settings{}, dossier.WithMaxAttempts(100))
+	w := newWorkspace(t, dossier.Settings{}, dossier.WithRetryTimeout(time.Minute))
 	c, err := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "Race"})
 	if err != nil {
 		t.Fatal(err)

@@ -604,7 +604,7 @@ func TestRiskFirstRiskAfterApproval(t *testing.T) {
 func TestRiskConcurrentPushes(t *testing.T) {
 	ctx := context.Background()
 	const n = 16
-	w := newWorkspace(t, dossier.Settings{}, dossier.WithMaxAttempts(1000))
+	w := newWorkspace(t, dossier.Settings{}, dossier.WithRetryTimeout(time.Minute))
 	id := riskCase(t, w)
 
 	// Distinct risks: every one is stored, none lost.
