@@ -29,6 +29,8 @@ type StaleVersionError struct {
 	err     error
 }
 
+// Error says which version the change expected and, when known, the
+// stored one.
 func (e *StaleVersionError) Error() string {
 	if e.Current == 0 {
 		return fmt.Sprintf("the case changed since version %d", e.Expected)
