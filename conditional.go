@@ -38,6 +38,10 @@ func (e *StaleVersionError) Error() string {
 	return fmt.Sprintf("the case is at version %d, not %d", e.Current, e.Expected)
 }
 
+// Unwrap returns the store's conflict error when the case changed between
+// the read and the write (for logs), nil otherwise.
+func (e *StaleVersionError) Unwrap() error { return e.err }
+
 // Is reports whether target is ErrStaleVersion or ErrConflict.
 func (e *StaleVersionError) Is(target error) bool {
 	return target == ErrStaleVersion || target == ErrConflict
