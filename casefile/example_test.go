@@ -66,3 +66,33 @@ func Example() {
 	// Case.FlagsUpdated by alice
 	// an update that sets nothing changed: false
 }
+
+// A whole graph installed at once (an import): the events create every
+// entity, and the relations come with the entities they go from.
+func ExampleChange_SetGraph() {
+	n := 0
+	newID := func() string { n++; return "ev" + strconv.Itoa(n) }
+	rules := &casefile.Rules{Views: plainViews{}}
+	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	api := event.Actor{Type: event.ActorAPI, ID: "importer"}
+	rec, events := casefile.NewRecord(cases.Case{ID: "case-1", Name: "Imported", Status: cases.StatusOpen, CreatedAt: t0, UpdatedAt: t0}, rules, api, newID)
+
+	ch := casefile.Begin(rec, rules, t0, api, newID)
+	err := ch.SetGraph(relation.Graph{
+		Companies:   []entity.Company{{ID: "co", Name: "Acme Ltd", Type: entity.CompanyMain, Status: entity.StatusLive, CreatedAt: t0, UpdatedAt: t0}},
+		Individuals: []entity.Individual{{ID: "p1", LastName: "Stark", CreatedAt: t0, UpdatedAt: t0}},
+		Relations:   []relation.Relation{{ID: "r1", FromIndividualID: "p1", ToCompanyID: "co", CreatedAt: t0, UpdatedAt: t0}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	more, _ := ch.Finish()
+	for _, e := range append(events, more...) {
+		fmt.Println(e.Name(), e.ObjectID, len(e.Changes))
+	}
+	// Output:
+	// Case.Created case-1 0
+	// Company.Created co 0
+	// Individual.Created p1 0
+}

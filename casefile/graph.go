@@ -179,3 +179,46 @@ func (c *Change) SetMainCompany(id string) error {
 	}
 	return nil
 }
+
+// SetGraph replaces the companies, individuals and relations of the record
+// with g (an import, say) after checking every rule of the graph with
+// relation.Check, and removes the checks of entities g does not hold.
+// Every entity and relation of the old and the new graph is noted as
+// touched, so the change's events create, update and delete them as
+// needed.
+func (c *Change) SetGraph(g relation.Graph) error {
+	if err := relation.Check(g); err != nil {
+		return err
+	}
+	old := c.graph()
+	for _, gr := range []relation.Graph{old, g} {
+		for _, e := range gr.Companies {
+			c.companies.add(e.ID)
+		}
+		for _, e := range gr.Individuals {
+			c.individuals.add(e.ID)
+		}
+		for _, r := range gr.Relations {
+			c.relations.add(r.ID)
+		}
+	}
+	c.setGraph(g.Clone())
+	present := make(map[string]bool, len(g.Companies)+len(g.Individuals))
+	for _, e := range g.Companies {
+		present[e.ID] = true
+	}
+	for _, e := range g.Individuals {
+		present[e.ID] = true
+	}
+	if slices.ContainsFunc(c.rec.Checks, func(ch cases.Check) bool { return !ch.OnCase() && !present[ch.EntityID()] }) {
+		c.ownChecks()
+		c.rec.Checks = slices.DeleteFunc(c.rec.Checks, func(ch cases.Check) bool {
+			if !ch.OnCase() && !present[ch.EntityID()] {
+				c.checks.add(ch.ID)
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
