@@ -23,8 +23,9 @@ import (
 
 // pair runs a and its baseline base back to back b.N times, in turns (a
 // first on even iterations, base first on odd ones), and reports the ratio
-// of their median times as metric unit, and both medians. Medians keep a
-// garbage collection that lands on one call from deciding the figure.
+// of their median times as metric unit, the ratio of their means as
+// unit(mean), and both medians. Medians keep a garbage collection that
+// lands on one call from deciding the figure.
 func pair(b *testing.B, unit string, a, base func(i int)) {
 	b.Helper()
 	var ta, tb []time.Duration
@@ -44,8 +45,16 @@ func pair(b *testing.B, unit string, a, base func(i int)) {
 	}
 	ma, mb := median(ta), median(tb)
 	b.ReportMetric(float64(ma)/float64(mb), unit)
+	b.ReportMetric(float64(sum(ta))/float64(sum(tb)), unit+"(mean)")
 	b.ReportMetric(float64(ma.Nanoseconds()), "ns/measured")
 	b.ReportMetric(float64(mb.Nanoseconds()), "ns/baseline")
+}
+
+func sum(ds []time.Duration) (s time.Duration) {
+	for _, d := range ds {
+		s += d
+	}
+	return s
 }
 
 func median(ds []time.Duration) time.Duration {

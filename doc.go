@@ -78,13 +78,17 @@
 // medians within one benchmark run, memory adapter, on a shared 2-core
 // machine:
 //
-//   - a change after 10,000 earlier changes costs 0.99-1.01x the same
-//     change after 100 (about 30 µs), and GetCase 0.95-0.96x;
+//   - a change after 10,000 earlier changes costs 1.00-1.01x the same
+//     change after 100 (about 29 µs), and GetCase 0.90-0.98x;
 //   - renaming the main company in a case of 5,000 individuals costs
-//     1.57-1.88x a bare get and save of the same record (22-34 ms against
-//     12-21 ms; 2.0-2.3x with 1,000 individuals). The rest is the graph
-//     invariants of package relation (a copy of the graph and its checks)
-//     on top of the adapter's own copies.
+//     1.80-1.92x a bare get and save of the same record (17-24 ms against
+//     9-12 ms; 2.2-2.5x with 1,000 individuals). The rest is the graph
+//     invariants of package relation (a copy of the whole graph and its
+//     checks) on top of the adapter's own copies.
+//
+// The ratios of means are reported too, as x-...(mean): on a shared
+// machine they swing both ways (0.5-2.1x for the same runs) with the
+// pauses of other processes, which is why the medians are the figure.
 //
 // The commands that measure them:
 //
