@@ -27,13 +27,13 @@ func (w *Workspace) Events(ctx context.Context, caseID string) iter.Seq2[event.E
 				yield(event.Event{}, err)
 				return
 			}
+			if len(page) == 0 { // a short page is not the end: stores return "up to" a limit
+				return
+			}
 			for _, e := range page {
 				if !yield(e, nil) {
 					return
 				}
-			}
-			if len(page) < storage.MaxPageSize {
-				return
 			}
 			after = page[len(page)-1].Seq
 		}
