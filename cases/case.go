@@ -108,12 +108,20 @@ type caseJSON struct {
 }
 
 // MarshalJSON encodes c in the API's wire shape, with external_id null when
-// the case has none.
+// the case has none. A case without metadata or custom property values has
+// {} for them, as in the Dotfile API: nil and empty maps encode alike, so a
+// case reads back with the same JSON from every store.
 func (c Case) MarshalJSON() ([]byte, error) {
 	out := caseJSON{
 		ID: c.ID, Name: c.Name, Status: c.Status, Metadata: c.Metadata, CustomProperties: c.CustomProperties,
 		ContactHasActions: c.ContactHasActions, ReviewerHasActions: c.ReviewerHasActions, Flags: c.Flags,
 		Risk: c.Risk, Review: c.Review, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+	}
+	if out.Metadata == nil {
+		out.Metadata = Metadata{}
+	}
+	if out.CustomProperties == nil {
+		out.CustomProperties = customprop.Values{}
 	}
 	if c.ExternalID != "" {
 		ext := c.ExternalID

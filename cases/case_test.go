@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dossierkit/dossier/cases"
+	"github.com/dossierkit/dossier/customprop"
 )
 
 // TestCaseWireShape checks the member names of the API's case object and the
@@ -42,6 +43,7 @@ func TestCaseWireShape(t *testing.T) {
 	next := cases.Date{Year: 2027, Month: 1, Day: 2}
 	c.ExternalID = "crm-1"
 	c.Metadata = cases.Metadata{"a": "b"}
+	c.CustomProperties = customprop.Values{} // nil encodes as {} and decodes empty
 	c.Review = &cases.Review{ID: "r1", Status: cases.ReviewApproved, Comment: &comment, ReviewerType: cases.ReviewerUser, ReviewedAt: at, NextReviewAt: &next}
 	b, _ = json.Marshal(c)
 	wantReview := `"review":{"id":"r1","status":"approved","comment":"ok","reviewer_type":"user","reviewed_at":"2026-01-02T03:04:05Z","next_review_at":"2027-01-02"}`
@@ -67,5 +69,55 @@ func TestCaseClone(t *testing.T) {
 	d.Review.NextReviewAt.Day = 9
 	if c.Metadata["a"] != "1" || *c.Review.Comment != "x" || c.Review.NextReviewAt.Day != 2 {
 		t.Fatal("Clone shares memory with the original")
+	}
+}
+
+// TestCaseEmptyMapsJSON checks that a case without metadata or custom
+// property values has {} for them, whether its maps are nil or empty, so
+// that a case reads back with the same JSON from every store.
+func TestCaseEmptyMapsJSON(t *testing.T) {
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	tests := []struct {
+		name    string
+		md      cases.Metadata
+		want    string
+		wantMap int // keys of the metadata decoded back
+	}{
+		{"nil maps", nil, `{}`, 0},
+		{"empty maps", cases.Metadata{}, `{}`, 0},
+		{"one key", cases.Metadata{"a": "b"}, `{"a":"b"}`, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := cases.Case{ID: "c1", Name: "Acme", Status: cases.StatusOpen, Metadata: tt.md, CreatedAt: at, UpdatedAt: at}
+			if tt.md != nil {
+				c.CustomProperties = customprop.Values{}
+			}
+			b, err := json.Marshal(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m map[string]json.RawMessage
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatal(err)
+			}
+			if string(m["metadata"]) != tt.want || string(m["custom_properties"]) != `{}` {
+				t.Fatalf("metadata = %s, custom_properties = %s; want %s and {}", m["metadata"], m["custom_properties"], tt.want)
+			}
+			var back cases.Case
+			if err := json.Unmarshal(b, &back); err != nil {
+				t.Fatal(err)
+			}
+			if len(back.Metadata) != tt.wantMap {
+				t.Fatalf("decoded metadata %v, want %d keys", back.Metadata, tt.wantMap)
+			}
+			again, err := json.Marshal(back)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(again) != string(b) {
+				t.Fatalf("JSON changed in a round trip:\n%s\nwant\n%s", again, b)
+			}
+		})
 	}
 }

@@ -61,6 +61,12 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 			tt.fn(t, newStore(t))
 		})
 	}
+	for _, tt := range auditLogTests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tt.fn(t, newStore(t))
+		})
+	}
 	for _, tt := range outboxTests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
