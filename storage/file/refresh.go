@@ -14,8 +14,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
-
-	)
+)
 
 // The lock file holds a change sequence, bumped by every writer before it
 // changes anything (readers compare it with the one their in-memory index

@@ -385,7 +385,6 @@ func (s *Store) CaseOfEntity(ctx context.Context, entityID string) (_ string, er
 	return id, nil
 }
 
-
 // public returns err with every path of the store directory taken out of
 // its text, for errors a host may show its clients: the error chain is
 // unchanged (errors.Is and errors.As see the same errors, with their Path
