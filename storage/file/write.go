@@ -53,25 +53,8 @@ func (s *Store) endWrite() {
 // quarantine, moves) the record file, under the exclusive lock. On success
 // s.idx includes le.
 func (s *Store) commit(op string, le *logEntry, af *auditFrame, file []byte) error {
-	if err := s.bumpSeq(); err != nil {
-		return fmt.Errorf("file: %s case %s: %w", op, le.ID, err)
-	}
-	af.Gen, af.Case, af.EvSeq = le.Gen, le.ID, le.EvSeq
-	fr, err := encodeAuditFrame(af)
+	n, err := s.stage(le, af)
 	if err != nil {
-		return fmt.Errorf("file: %s case %s: %w", op, le.ID, err)
-	}
-	off := s.idx.auditEnd
-	if _, err := s.auditf.WriteAt(fr, off); err != nil {
-		return fmt.Errorf("file: %s case %s: append audit log: %w", op, le.ID, err)
-	}
-	le.AuditEnd = off + int64(len(fr))
-	if n := len(af.Events); n > 0 {
-		le.Frame = &frameRef{Off: off, Size: uint32(len(fr)), First: af.Events[0].Seq, N: uint32(n), Case: le.ID}
-	}
-	n, err := s.appendLog(le)
-	if err != nil {
-		s.loaded = false
 		return fmt.Errorf("file: %s case %s: %w", op, le.ID, err)
 	}
 	// From here on a failure may leave an entry that did not land: the next
@@ -94,6 +77,34 @@ func (s *Store) commit(op string, le *logEntry, af *auditFrame, file []byte) err
 		}
 	}
 	return nil
+}
+
+// stage announces a commit to readers and appends its frame to the audit
+// log and its entry to the index log, without syncing them; it returns the
+// bytes appended to the index log.
+func (s *Store) stage(le *logEntry, af *auditFrame) (int64, error) {
+	if err := s.bumpSeq(); err != nil {
+		return 0, err
+	}
+	af.Gen, af.Case, af.EvSeq = le.Gen, le.ID, le.EvSeq
+	fr, err := encodeAuditFrame(af)
+	if err != nil {
+		return 0, err
+	}
+	off := s.idx.auditEnd
+	if _, err := s.auditf.WriteAt(fr, off); err != nil {
+		return 0, fmt.Errorf("append audit log: %w", err)
+	}
+	le.AuditEnd = off + int64(len(fr))
+	if n := len(af.Events); n > 0 {
+		le.Frame = &frameRef{Off: off, Size: uint32(len(fr)), First: af.Events[0].Seq, N: uint32(n), Case: le.ID}
+	}
+	n, err := s.appendLog(le)
+	if err != nil {
+		s.loaded = false
+		return 0, err
+	}
+	return n, nil
 }
 
 // writeRecord performs the file part of a commit. The audit log and the
