@@ -1,0 +1,3 @@
+package file_test
+
+func removeFixture() {}

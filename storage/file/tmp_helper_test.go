@@ -1,6 +1,0 @@
-package file_test
-
-const helperEnv = "DOSSIER_FILE_TEST_HELPER"
-
-func runHelper(string) int { return 2 }
-func removeFixture()       {}
