@@ -512,4 +512,3 @@ func TestTwoProcesses(t *testing.T) {
 	}
 	t.Logf("children: %q", outs)
 }
-
