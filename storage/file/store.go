@@ -76,6 +76,7 @@ type Store struct {
 	auditf *os.File // the audit log, open (guarded by mu)
 	lk     *locker
 	closed atomic.Bool
+	reads  atomic.Int64 // record files read, for tests
 
 	// mu guards the in-memory view of the index below. Readers holding the
 	// shared lock refresh it under mu; writers hold the exclusive lock.
@@ -269,6 +270,7 @@ var errNoFile = errors.New("no record file")
 // readRecordFile reads the record file of caseID and returns it with its
 // path: errNoFile when it does not exist.
 func (s *Store) readRecordFile(caseID string) ([]byte, string, error) {
+	s.reads.Add(1)
 	path := s.recPath(caseID)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
