@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/storage"
@@ -22,6 +25,7 @@ var outboxTests = []struct {
 	{"OutboxRefusedWrite", testOutboxRefusedWrite},
 	{"OutboxSurvivesDelete", testOutboxSurvivesDelete},
 	{"OutboxConcurrentSaves", testOutboxConcurrentSaves},
+	{"OutboxConcurrentDrain", testOutboxConcurrentDrain},
 }
 
 func newEvent(caseID, id string) event.Event {
@@ -245,5 +249,168 @@ func testOutboxConcurrentSaves(t *testing.T, s storage.Store, o storage.Outbox) 
 			t.Fatalf("events of %s out of order: %d after %d", e.CaseID, i, prev)
 		}
 		last[e.CaseID] = i
+	}
+}
+
+// testOutboxConcurrentDrain runs a drainer while writers save: the drainer
+// pages PendingEvents from the last Seq it saw and acknowledges what it
+// read, as a relay to a message broker would. Once the writers stop and a
+// final drain from the same position ends, the drainer must have seen
+// every committed event exactly once, Seqs strictly increasing, and each
+// case's events in the order of its versions. An adapter whose sequence
+// numbers are taken before commit, without closing the gap, fails here:
+// a later-numbered change that commits first moves the drainer past an
+// earlier number still in flight, which is then never delivered.
+func testOutboxConcurrentDrain(t *testing.T, s storage.Store, o storage.Outbox) {
+	ctx := context.Background()
+	const shared, updaters, each, creators, creates = 4, 8, 25, 2, 15
+	for i := range shared {
+		id := fmt.Sprint("c", i)
+		if _, err := s.Create(ctx, newRecord(id, ""), newEvent(id, id+"-v1")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type seen struct {
+		events []event.Event
+		err    error
+	}
+	stop := make(chan struct{})
+	done := make(chan seen, 1)
+	go func() {
+		var got seen
+		var last uint64
+		stopping := false
+		for {
+			page, err := o.PendingEvents(ctx, last, 5)
+			if err != nil {
+				got.err = err
+				done <- got
+				return
+			}
+			seqs := make([]uint64, len(page))
+			for i, e := range page {
+				if e.Seq <= last {
+					got.err = fmt.Errorf("event %s has Seq %d after %d", e.ID, e.Seq, last)
+					done <- got
+					return
+				}
+				last, seqs[i] = e.Seq, e.Seq
+			}
+			got.events = append(got.events, page...)
+			if err := o.AckEvents(ctx, seqs...); err != nil {
+				got.err = err
+				done <- got
+				return
+			}
+			if len(page) > 0 {
+				continue
+			}
+			if stopping {
+				done <- got
+				return
+			}
+			select {
+			case <-stop:
+				stopping = true // one more pass from the same position
+			case <-time.After(100 * time.Microsecond):
+			}
+		}
+	}()
+
+	var mu sync.Mutex
+	committed := map[string]bool{}
+	for i := range shared {
+		committed[fmt.Sprintf("c%d-v1", i)] = true
+	}
+	var wg sync.WaitGroup
+	errc := make(chan error, updaters+creators)
+	for w := range updaters {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := fmt.Sprint("c", w%shared)
+			for range each {
+				for {
+					rec, err := s.Get(ctx, id)
+					if err != nil {
+						errc <- err
+						return
+					}
+					evID := fmt.Sprintf("%s-v%d", id, rec.Version+1)
+					rec.Case.Metadata["w"] = evID
+					if _, err = s.Update(ctx, rec, newEvent(id, evID)); err == nil {
+						mu.Lock()
+						committed[evID] = true
+						mu.Unlock()
+						break
+					} else if !errors.Is(err, storage.ErrConflict) {
+						errc <- err
+						return
+					}
+				}
+			}
+		}()
+	}
+	for w := range creators {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range creates {
+				id := fmt.Sprintf("n%d-%02d", w, i)
+				rec, err := s.Create(ctx, newRecord(id, ""), newEvent(id, id+"-v1"))
+				if err != nil {
+					errc <- err
+					return
+				}
+				mu.Lock()
+				committed[id+"-v1"] = true
+				mu.Unlock()
+				if i%2 == 0 {
+					if err := s.Delete(ctx, id, rec.Version, epoch, newEvent(id, id+"-v2")); err != nil {
+						errc <- err
+						return
+					}
+					mu.Lock()
+					committed[id+"-v2"] = true
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	got := <-done
+	close(errc)
+	for err := range errc {
+		t.Fatal(err)
+	}
+	if got.err != nil {
+		t.Fatalf("drainer: %v", got.err)
+	}
+	count := map[string]int{}
+	version := map[string]int{}
+	for _, e := range got.events {
+		count[e.ID]++
+		var v int
+		if i := strings.LastIndex(e.ID, "-v"); i < 0 || !committed[e.ID] {
+			t.Fatalf("the drainer saw %s, which no committed write carried", e.ID)
+		} else {
+			v, _ = strconv.Atoi(e.ID[i+2:])
+		}
+		if v <= version[e.CaseID] {
+			t.Fatalf("events of %s out of version order: %s after version %d", e.CaseID, e.ID, version[e.CaseID])
+		}
+		version[e.CaseID] = v
+	}
+	var missing []string
+	for id := range committed {
+		if count[id] != 1 {
+			missing = append(missing, fmt.Sprintf("%s seen %d times", id, count[id]))
+		}
+	}
+	if len(missing) > 0 {
+		left := drain(t, o, 0)
+		t.Fatalf("%d of %d committed events not delivered exactly once (%d still pending, skipped by the drainer): %v",
+			len(missing), len(committed), len(left), missing[:min(len(missing), 10)])
 	}
 }
