@@ -4,12 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/event"
+	"github.com/dossierkit/dossier/risk"
 	"github.com/dossierkit/dossier/storage"
 )
 
@@ -299,5 +303,82 @@ func TestRecordFormat(t *testing.T) {
 	}
 	if name := recordName("id-1"); !isRecordName(name) || len(name) != 68 {
 		t.Fatalf("recordName = %q", name)
+	}
+}
+
+// TestSummaryMatchesCase: the case an index entry describes (entry.stub)
+// gives storage.Query.Matches and SortKey exactly what the stored case
+// gives, for random cases and random queries, through the entry's JSON (as
+// the snapshot and the log keep it).
+func TestSummaryMatchesCase(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	statuses := []cases.Status{cases.StatusDraft, cases.StatusOpen, cases.StatusApproved, cases.StatusRejected, cases.StatusClosed}
+	levels := []risk.Level{risk.LevelNotDefined, risk.LevelLow, risk.LevelMedium, risk.LevelHigh, risk.LevelCritical, risk.LevelProhibited}
+	allFlags := []cases.Flag{cases.FlagAllChecksApproved, cases.FlagForReview, cases.FlagForFirstCollect, cases.FlagForRecollection, cases.FlagFirstCollectCompleted}
+	names := []string{"Ärzte GmbH", "ärzte gmbh", "ACME", "acme ltd", "Σίσυφος", "", "x"}
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("CET", 3600))
+	randTime := func() time.Time { return base.Add(time.Duration(rnd.IntN(1000)) * time.Hour).Add(time.Duration(rnd.IntN(3))) }
+	randDate := func() cases.Date { return cases.DateOf(base.AddDate(0, 0, rnd.IntN(60))) }
+	bools := []bool{false, true}
+	for i := range 2000 {
+		c := cases.Case{ID: fmt.Sprintf("c%d", rnd.IntN(50)), ExternalID: []string{"", "e1", "e2"}[rnd.IntN(3)],
+			Name: names[rnd.IntN(len(names))], Status: statuses[rnd.IntN(len(statuses))],
+			ContactHasActions: bools[rnd.IntN(2)], ReviewerHasActions: bools[rnd.IntN(2)], CreatedAt: randTime(), UpdatedAt: randTime()}
+		for _, f := range allFlags {
+			if rnd.IntN(2) == 0 {
+				c.Flags = c.Flags.With(f)
+			}
+		}
+		switch rnd.IntN(3) {
+		case 1:
+			c.Risk = &risk.Risk{Level: levels[rnd.IntN(len(levels))]}
+		case 2:
+			c.Risk = &risk.Risk{}
+		}
+		switch rnd.IntN(3) {
+		case 1:
+			d := randDate()
+			c.Review = &cases.Review{NextReviewAt: &d}
+		case 2:
+			c.Review = &cases.Review{}
+		}
+		js, err := json.Marshal(entryOf(&storage.Record{Case: c}, 1, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e entry
+		if err := json.Unmarshal(js, &e); err != nil {
+			t.Fatal(err)
+		}
+		stub := e.stub(c.ID)
+		q := storage.Query{Sort: sortFields[rnd.IntN(4)], Desc: rnd.IntN(2) == 0}
+		switch rnd.IntN(9) {
+		case 0:
+			q.Statuses = []cases.Status{statuses[rnd.IntN(len(statuses))], statuses[rnd.IntN(len(statuses))]}
+		case 1:
+			q.Flags = cases.NewFlags(allFlags[rnd.IntN(len(allFlags))])
+		case 2:
+			q.ContactHasActions = &bools[rnd.IntN(2)]
+			q.ReviewerHasActions = &bools[rnd.IntN(2)]
+		case 3:
+			q.RiskLevels = []risk.Level{levels[rnd.IntN(len(levels))]}
+		case 4:
+			q.NextReview = storage.DateRange{From: randDate()}
+		case 5:
+			q.CreatedAt = storage.TimeRange{From: randTime()}
+			q.UpdatedAt = storage.TimeRange{To: randTime()}
+		case 6:
+			q.ExternalID = "e1"
+		case 7:
+			q.NameContains = []string{"ÄRZTE", "acme", "σ", "z"}[rnd.IntN(4)]
+		}
+		if got, want := q.Matches(stub), q.Matches(&c); got != want {
+			t.Fatalf("case %d: %+v: Matches on the summary = %v, on the case %v (query %+v)", i, c, got, want, q)
+		}
+		for _, f := range sortFields {
+			if got, want := e.sortKey(c.ID, f), (storage.Query{Sort: f}).SortKey(&c); got != want {
+				t.Fatalf("case %d: sort key %s = %q, want %q", i, f, got, want)
+			}
+		}
 	}
 }
