@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -849,5 +850,58 @@ func TestCreateOverUnindexedFile(t *testing.T) {
 	checkLookups(t, s, z)
 	if got := mustGet(t, s, "z"); got.Case.ExternalID != "ext-z" {
 		t.Fatalf("the unindexed file was overwritten: %+v", got.Case)
+	}
+}
+
+// TestErrorsCarryNoPaths: the text of errors a host may show its clients
+// never holds a file path, even when the operating system's error does;
+// the path stays in the chain for logs.
+func TestErrorsCarryNoPaths(t *testing.T) {
+	dir := t.TempDir()
+	s, err := file.Open(dir, file.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	rec := mustCreate(t, s, record("a", "ext-a", 0))
+	// The records directory replaced by a file: every write fails in the
+	// operating system.
+	if err := os.RemoveAll(filepath.Join(dir, "records")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "records"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, call := range map[string]func() error{
+		"Update": func() error { _, err := s.Update(bg, rec); return err },
+		"Create": func() error { _, err := s.Create(bg, record("b", "", 0)); return err },
+		"Get":    func() error { _, err := s.Get(bg, "a"); return err },
+		"Verify": func() error { return s.Verify(bg) },
+		"Open": func() error {
+			s2, err := file.Open(dir, file.Options{})
+			if err == nil {
+				s2.Close()
+			}
+			return err
+		},
+	} {
+		err := call()
+		if err == nil {
+			t.Fatalf("%s: no error with the records directory gone", name)
+		}
+		if strings.Contains(err.Error(), dir) {
+			t.Errorf("%s: error text names a path: %v", name, err)
+		}
+		var pe *fs.PathError
+		if name != "Get" && !errors.As(err, &pe) {
+			t.Errorf("%s: the operating system's error is not in the chain: %v", name, err)
+		}
+	}
+	// A duplicate external id does not name the case that has it.
+	s3 := openT(t, t.TempDir(), file.Options{})
+	mustCreate(t, s3, record("secret-case", "ext", 0))
+	_, err = s3.Create(bg, record("mine", "ext", 0))
+	if !errors.Is(err, storage.ErrDuplicateExternalID) || strings.Contains(err.Error(), "secret-case") {
+		t.Fatalf("duplicate external id: %v", err)
 	}
 }

@@ -95,7 +95,9 @@ func (s *Store) refresh(exclusive bool) error {
 
 // catchUp reads what changed since the last refresh.
 func (s *Store) catchUp(exclusive bool) error {
-	if s.loaded && s.logf != nil {
+	if s.loaded && s.logf != nil && s.auditf != nil && sameFile(s.auditf, s.auditPath()) {
+		// (A purge replaces the audit log and then the index; one cut
+		// short between the two leaves the index log in place.)
 		fi, err := os.Stat(filepath.Join(s.dir, logName))
 		if err == nil {
 			cur, err := s.logf.Stat()
@@ -105,6 +107,16 @@ func (s *Store) catchUp(exclusive bool) error {
 		}
 	}
 	return s.load(exclusive)
+}
+
+// sameFile reports whether the open file f is the file at path.
+func sameFile(f *os.File, path string) bool {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return false
+	}
+	cur, err := f.Stat()
+	return err == nil && os.SameFile(fi, cur)
 }
 
 // load reads the snapshot and the whole log, or rebuilds the index when they

@@ -215,7 +215,7 @@ func (s *Store) Close() error {
 	s.lk.close()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.closeFiles()
+	return s.public(s.closeFiles())
 }
 
 func (s *Store) closeFiles() error {
