@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dossierkit/dossier/cases"
+	"github.com/dossierkit/dossier/entity"
 	"github.com/dossierkit/dossier/storage"
 	"github.com/dossierkit/dossier/storage/memory"
 )
@@ -105,4 +106,36 @@ func BenchmarkUpdate(b *testing.B) {
 		inAlone += update(alone, "case-000000", i)
 	}
 	b.ReportMetric(float64(inBig)/float64(inAlone), "x-alone")
+}
+
+// BenchmarkUpdateBigCase updates a case of 5,000 individuals (its name
+// only), as a ratio to a Get of the same case in the same run (x-get):
+// both copy the whole record, an update copies it in and out.
+func BenchmarkUpdateBigCase(b *testing.B) {
+	ctx := context.Background()
+	s := memory.New()
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	rec := &storage.Record{Case: cases.Case{ID: "big", Name: "big", Status: cases.StatusOpen, CreatedAt: at, UpdatedAt: at}}
+	for i := range 5000 {
+		rec.Individuals = append(rec.Individuals, entity.Individual{ID: fmt.Sprintf("ind-%05d", i), LastName: "Doe", CreatedAt: at, UpdatedAt: at})
+	}
+	if _, err := s.Create(ctx, rec); err != nil {
+		b.Fatal(err)
+	}
+	var get, update time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		rec, err := s.Get(ctx, "big")
+		if err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		rec.Case.Name = fmt.Sprint("big ", rec.Version)
+		if _, err := s.Update(ctx, rec); err != nil {
+			b.Fatal(err)
+		}
+		update += time.Since(t1)
+		get += t1.Sub(t0)
+	}
+	b.ReportMetric(float64(update)/float64(get), "x-get")
 }

@@ -209,35 +209,45 @@ func testAuditLogRefusedWrites(t *testing.T, s storage.Store) {
 
 func testAuditLogPaging(t *testing.T, s storage.Store) {
 	ctx := context.Background()
-	const n = storage.MaxPageSize + 5
-	evs := make([]event.Event, n)
-	for i := range evs {
-		evs[i] = newEvent("c1", fmt.Sprint("e", i))
+	create := func(id string, n int) []event.Event {
+		t.Helper()
+		evs := make([]event.Event, n)
+		for i := range evs {
+			evs[i] = newEvent(id, fmt.Sprint("e", i))
+		}
+		if _, err := s.Create(ctx, newRecord(id, ""), evs...); err != nil {
+			t.Fatal(err)
+		}
+		return evs
 	}
-	if _, err := s.Create(ctx, newRecord("c1", ""), evs...); err != nil {
-		t.Fatal(err)
+	small := create("small", 25)
+	for _, limit := range []int{1, 7, 25, 100} {
+		sameEvents(t, fmt.Sprintf("limit %d", limit), caseEvents(t, s, "small", limit), small)
 	}
-	for _, limit := range []int{1, 7, 100, storage.MaxPageSize} {
-		sameEvents(t, fmt.Sprintf("limit %d", limit), caseEvents(t, s, "c1", limit), evs)
+	first, err := s.Events(ctx, "small", 0, 3)
+	if err != nil || ids(first) != "e0 e1 e2 " {
+		t.Fatalf("the first 3 events: %q, %v", ids(first), err)
 	}
-	first, err := s.Events(ctx, "c1", 0, 0)
-	if err != nil || len(first) != storage.DefaultPageSize {
-		t.Fatalf("limit 0: %d events, %v; want DefaultPageSize (%d)", len(first), err, storage.DefaultPageSize)
+	mid, err := s.Events(ctx, "small", first[2].Seq, 3)
+	if err != nil || ids(mid) != "e3 e4 e5 " {
+		t.Fatalf("after the 3rd event: %q, %v", ids(mid), err)
 	}
-	big, err := s.Events(ctx, "c1", 0, storage.MaxPageSize+1)
-	if err != nil || len(big) != storage.MaxPageSize {
-		t.Fatalf("limit above the maximum: %d events, %v; want MaxPageSize (%d)", len(big), err, storage.MaxPageSize)
+	big := create("big", storage.MaxPageSize+5)
+	sameEvents(t, "limit MaxPageSize", caseEvents(t, s, "big", storage.MaxPageSize), big)
+	page, err := s.Events(ctx, "big", 0, 0)
+	if err != nil || len(page) != storage.DefaultPageSize {
+		t.Fatalf("limit 0: %d events, %v; want DefaultPageSize (%d)", len(page), err, storage.DefaultPageSize)
 	}
-	mid, err := s.Events(ctx, "c1", first[9].Seq, 3)
-	if err != nil || ids(mid) != "e10 e11 e12 " {
-		t.Fatalf("after the 10th event: %q, %v", ids(mid), err)
+	page, err = s.Events(ctx, "big", 0, storage.MaxPageSize+1)
+	if err != nil || len(page) != storage.MaxPageSize {
+		t.Fatalf("limit above the maximum: %d events, %v; want MaxPageSize (%d)", len(page), err, storage.MaxPageSize)
 	}
-	_, err = s.Events(ctx, "c1", 0, -1)
+	_, err = s.Events(ctx, "small", 0, -1)
 	var verr *validation.Error
 	if !errors.As(err, &verr) || !errors.Is(err, validation.ErrInvalid) {
 		t.Fatalf("negative limit: got %v, want a *validation.Error", err)
 	}
-	end, err := s.Events(ctx, "c1", big[len(big)-1].Seq+1e6, 0)
+	end, err := s.Events(ctx, "small", page[len(page)-1].Seq+1e6, 0)
 	if err != nil || len(end) != 0 {
 		t.Fatalf("after the end: %d events, %v", len(end), err)
 	}

@@ -3,17 +3,46 @@
 //
 //	func TestConformance(t *testing.T) {
 //		storetest.Run(t, func(t *testing.T) storage.Store {
-//			return mystore.Open(t.TempDir())
+//			s, err := mystore.Open(t.TempDir())
+//			if err != nil {
+//				t.Fatal(err)
+//			}
+//			t.Cleanup(func() { s.Close() })
+//			return s
 //		})
 //	}
 //
-// newStore must return a new, empty store each call; the suite runs subtests
-// in parallel and spawns goroutines, so run it with -race. It checks
-// versions and conflicts, atomic uniqueness of external ids under concurrent
-// writers, lost updates under concurrent read-modify-write, copy-in/copy-out,
-// entity lookups, the audit log and the outbox (events numbered and
-// appended with the write that carries them, none for a refused write, kept
-// after Delete until PurgeEvents), and context cancellation.
+// newStore must return a new, empty store on each call. The suite runs its
+// subtests in parallel and spawns goroutines, so run it with -race. A
+// failure names the subtest; the random parts log their seed, and
+// storetest.WithSeed replays it.
+//
+// # Records
+//
+// Versions and conflicts; atomic uniqueness of external ids under
+// concurrent writers; no lost update under concurrent read-modify-write;
+// copy in and out; entity lookups; context cancellation. Records must read
+// back byte for byte: json.Marshal of what Get, GetByExternalID, Query and
+// Update return equals json.Marshal of what was written (Version aside),
+// for a record with every field of every part set (nanosecond times,
+// non-ASCII text, metadata, custom properties of every kind, risk history
+// of both modes, known and unknown percentages, checks, schedule) and for
+// records whose maps and slices are all nil or all empty. The JSON of the
+// domain types is the only normalisation allowed: a case's nil metadata
+// and custom properties encode as {}, as empty ones do.
+//
+// # The audit log and the outbox
+//
+// The events given to a write are appended with it, numbered in order and
+// kept as given (actor, changed fields, payload); a refused write (existing
+// id, taken external id, stale version, missing case) appends nothing and
+// changes nothing; Events pages (0 is DefaultPageSize, more than
+// MaxPageSize is MaxPageSize, negative is a *validation.Error, an unknown
+// case has no events); the log outlives Delete and acknowledgement, and a
+// case created again with the same id continues it; PurgeEvents removes
+// exactly the events of the cases deleted strictly before its time, from
+// the log and the outbox, and counts them; the log and the outbox hold the
+// same events; events are copied in and out.
 //
 // A drainer that pages PendingEvents from the last Seq it saw and
 // acknowledges, running while writers save, must see every committed event
@@ -21,26 +50,19 @@
 // an adapter fails when it takes sequence numbers before commit and lets a
 // later number become visible first (see storage.Outbox).
 //
-// Records must read back byte for byte: json.Marshal of what Get,
-// GetByExternalID, Query and Update return equals json.Marshal of what was
-// written (Version aside), for a record with every field of every part set
-// (nanosecond times, metadata, custom properties of every kind, risk
-// history of both modes, known and unknown percentages, checks, schedule)
-// and for records whose maps and slices are all nil or all empty. The JSON
-// of the domain types is the only normalisation allowed (a case's nil
-// metadata and custom properties encode as {}, as empty ones do).
+// # Queries
 //
-// Queries are checked against an oracle: random cases (every status, flags,
-// actions, risk levels including none, next review dates including none,
-// tied times, external ids, mixed-case and non-ASCII names) are queried with
-// every filter alone and in random combinations, under every sort field in
-// both directions, and the concatenated cursor pages, the Offset pages and
-// Count must equal the suite's own filter-and-sort of the same cases (not
-// storage.Query.Matches, so a mistake there is caught too). A cursor walk
-// must also see every case that exists for the whole walk exactly once, in
-// order, while cases are created and deleted, the one the cursor names
-// included. The random seed is logged; the suite's random parts use a new
-// one on every run.
+// Random cases (every status, flags, actions, risk levels including none,
+// next review dates including none, tied times, external ids, mixed-case
+// and non-ASCII names) are queried with every filter alone and in random
+// combinations, under every sort field in both directions. The
+// concatenated cursor pages, Offset pages and Count must equal the suite's
+// own filter and sort of the same cases, written without
+// storage.Query.Matches so that a mistake there is caught too. A cursor
+// walk in every order must see every case that exists for the whole walk
+// exactly once, in order, while cases are created and deleted between
+// pages (the one the cursor names included) and concurrently. Every kind
+// of invalid query must be a *validation.Error at the field's path.
 package storetest
 
 import (
@@ -49,6 +71,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
@@ -59,9 +82,29 @@ import (
 	"github.com/dossierkit/dossier/validation"
 )
 
-// Run runs the whole suite against stores made by newStore.
-func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
+// Option adjusts a Run.
+type Option func(*config)
+
+type config struct {
+	seed uint64
+}
+
+// WithSeed seeds the random cases, queries and churn of the suite, to
+// replay a failure with the seed its log shows. Without it every Run takes
+// a new seed.
+func WithSeed(seed uint64) Option { return func(c *config) { c.seed = seed } }
+
+// Run runs the whole suite against stores made by newStore, which must
+// return a new, empty store on each call and release it with t.Cleanup.
+func Run(t *testing.T, newStore func(t *testing.T) storage.Store, opts ...Option) {
 	t.Helper()
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.seed == 0 {
+		cfg.seed = rand.Uint64()
+	}
 	tests := []struct {
 		name string
 		fn   func(t *testing.T, s storage.Store)
@@ -92,7 +135,8 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	for _, tt := range queryTests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			tt.fn(t, newStore(t))
+			t.Logf("random seed %d (replay with storetest.WithSeed)", cfg.seed)
+			tt.fn(t, newStore(t), cfg.seed)
 		})
 	}
 	for _, tt := range auditLogTests {
