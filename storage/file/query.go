@@ -58,7 +58,7 @@ func (s *Store) Query(ctx context.Context, q storage.Query) (storage.Page, error
 	sel, total, unknown := s.selectCases(q, cur, q.Offset+limit+1)
 	s.mu.Unlock()
 
-	page := storage.Page{Total: -1}
+	page := storage.Page{Total: -1, Cases: make([]cases.Case, 0, min(limit, len(sel)))}
 	if q.Count {
 		page.Total = total
 	}
