@@ -2,8 +2,10 @@ package file_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"slices"
@@ -214,5 +216,78 @@ func TestPurgeEventsReopen(t *testing.T) {
 	}
 	if evs, err := other.Events(bg, "c", 0, 0); err != nil || len(evs) != 1 || evs[0].Seq != 4 {
 		t.Fatalf("an event after the purge: %+v, %v (want seq 4: numbers are never given twice)", evs, err)
+	}
+}
+
+// TestPurgeCutShort: a purge that replaced the audit log but died before
+// writing the new index leaves an index describing the old log; a Store
+// open all along and a new one both notice (the log's epoch and identity)
+// and rebuild, and a writer never appends to the replaced file.
+func TestPurgeCutShort(t *testing.T) {
+	dir := t.TempDir()
+	s := openT(t, dir, file.Options{})
+	a, err := s.Create(bg, record("a", "", 0), newEvent("a", "a1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Create(bg, record("b", "", 0), newEvent("b", "b1")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Delete(bg, "a", a.Version, epoch, newEvent("a", "a-gone")); err != nil {
+		t.Fatal(err)
+	}
+	// The purged log, made in a copy of the directory.
+	other := filepath.Join(t.TempDir(), "copy")
+	copyTree(t, dir, other)
+	c, err := file.Open(other, file.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := c.PurgeEvents(bg, epoch.Add(time.Hour)); err != nil || n != 2 {
+		t.Fatalf("PurgeEvents = %d, %v", n, err)
+	}
+	c.Close()
+	purged, err := os.ReadFile(filepath.Join(other, "audit.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Renamed into place, as the purge does after announcing a change in
+	// the lock file (its sequence number, bumped), and nothing else.
+	bumpLockSeq(t, filepath.Join(dir, "LOCK"))
+	tmp := filepath.Join(dir, "audit.log.tmp-test")
+	if err := os.WriteFile(tmp, purged, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, "audit.log")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Create(bg, record("c", "", 0), newEvent("c", "c1")); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []*file.Store{s, openT(t, dir, file.Options{})} {
+		for id, want := range map[string]string{"a": "", "b": "b1", "c": "c1"} {
+			if evs, err := st.Events(bg, id, 0, 0); err != nil || eventIDs(evs) != want {
+				t.Fatalf("Events(%s) = %v, %v; want %q", id, evs, err, want)
+			}
+		}
+		if _, got := pendingIDs(t, st); got != "b1 c1" {
+			t.Fatalf("pending = %q", got)
+		}
+	}
+}
+
+// bumpLockSeq increments the change sequence in the lock file, as every
+// writer does before it changes anything (layout: magic "DOSSLCK\n", seq
+// uint64, synced uint64, CRC-32C of those 24 bytes, 4 zero bytes).
+func bumpLockSeq(t *testing.T, path string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil || len(data) < 32 || string(data[:8]) != "DOSSLCK\n" {
+		t.Fatalf("lock file: %v", err)
+	}
+	binary.LittleEndian.PutUint64(data[8:], binary.LittleEndian.Uint64(data[8:])+1)
+	binary.LittleEndian.PutUint32(data[24:], crc32.Checksum(data[:24], crc32.MakeTable(crc32.Castagnoli)))
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
 	}
 }
