@@ -139,7 +139,13 @@ func (s *Store) openAudit() (*os.File, uint64, int64, error) {
 
 // readFrame reads and decodes the frame at ref; a frame that does not check
 // out is a *CorruptError listing its events' Seqs.
+//
+// The last frames read are kept decoded (see frameCache): paging through a
+// large frame decodes it once. Callers clone the events they return.
 func (s *Store) readFrame(ref *frameRef) (*auditFrame, error) {
+	if af := s.frames.get(ref); af != nil {
+		return af, nil
+	}
 	buf := make([]byte, ref.Size)
 	if _, err := s.auditf.ReadAt(buf, ref.Off); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("file: read audit log: %w", err)
@@ -155,8 +161,54 @@ func (s *Store) readFrame(ref *frameRef) (*auditFrame, error) {
 		}
 		return nil, &CorruptError{CaseID: ref.Case, Path: s.auditPath(), Reason: err.Error(), Seqs: seqs}
 	}
+	s.frames.put(ref, af)
 	return af, nil
 }
+
+// frameCache keeps the last frames read from the audit log, decoded, up to
+// frameCacheBytes of frame bytes. Committed frames never change while the
+// audit log file stays the same (only a purge replaces it, and setAudit
+// then empties the cache). It is guarded by Store.mu.
+type frameCache struct {
+	order []int64 // offsets, oldest first
+	byOff map[int64]*auditFrame
+	size  map[int64]uint32
+	bytes int64
+}
+
+const frameCacheBytes = 4 << 20
+
+func (c *frameCache) get(ref *frameRef) *auditFrame {
+	af := c.byOff[ref.Off]
+	if af == nil || c.size[ref.Off] != ref.Size {
+		return nil
+	}
+	return af
+}
+
+func (c *frameCache) put(ref *frameRef, af *auditFrame) {
+	if int64(ref.Size) > frameCacheBytes/2 {
+		return
+	}
+	if c.byOff == nil {
+		c.byOff, c.size = make(map[int64]*auditFrame), make(map[int64]uint32)
+	}
+	if _, ok := c.byOff[ref.Off]; ok {
+		return
+	}
+	for c.bytes+int64(ref.Size) > frameCacheBytes && len(c.order) > 0 {
+		old := c.order[0]
+		c.order = c.order[1:]
+		c.bytes -= int64(c.size[old])
+		delete(c.byOff, old)
+		delete(c.size, old)
+	}
+	c.order = append(c.order, ref.Off)
+	c.byOff[ref.Off], c.size[ref.Off] = af, ref.Size
+	c.bytes += int64(ref.Size)
+}
+
+func (c *frameCache) reset() { *c = frameCache{} }
 
 // scannedFrame is one frame found by scanAudit.
 type scannedFrame struct {
@@ -249,7 +301,7 @@ func (s *Store) Events(ctx context.Context, caseID string, after uint64, limit i
 		}
 		for _, e := range af.Events {
 			if e.Seq > after && len(out) < limit {
-				out = append(out, e)
+				out = append(out, e.Clone())
 			}
 		}
 	}

@@ -361,7 +361,7 @@ func (s *Store) PendingEvents(ctx context.Context, after uint64, limit int) ([]e
 		}
 		for _, e := range af.Events {
 			if e.Seq > after && !a.has(e.Seq) && len(out) < limit {
-				out = append(out, e)
+				out = append(out, e.Clone())
 			}
 		}
 	}

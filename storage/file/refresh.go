@@ -196,6 +196,7 @@ func (s *Store) setAudit(f *os.File) {
 		s.auditf.Close()
 	}
 	s.auditf = f
+	s.frames.reset()
 }
 
 // readLogFrom reads the log entries appended after s.logOff, up to size.

@@ -91,6 +91,7 @@ type Store struct {
 	logEntries int       // entries in the log since the snapshot
 	pending    *logEntry // the log's last entry did not land: the next writer appends a repair
 	acks       *acks     // the acknowledgement log, guarded by mu like idx
+	frames     frameCache
 }
 
 var _ storage.Store = (*Store)(nil)
