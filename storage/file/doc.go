@@ -194,6 +194,8 @@
 // *storage.DamagedError per damaged frame, whose *CorruptError lists the
 // unreadable Seqs; acknowledging them gives them up explicitly. Events
 // returns a case's events up to the damaged frame with its *CorruptError.
+// An audit log whose header does not check out is not guessed at: Open
+// fails with a *CorruptError until the file is restored.
 //
 // A record file is, integers little-endian: the magic "DOSSREC\n", the
 // format version (uint16, 1), 2 zero bytes, the case id's length n

@@ -538,10 +538,10 @@ func (s *Store) rebuildAudit(x *index) error {
 	f, epoch, _, err := s.openAudit()
 	var d *damage
 	if errors.As(err, &d) {
-		// A header that does not check out: keep the bytes (Verify reports
-		// them) and start no new frames before a repair.
-		x.badFrames = []*CorruptError{{Path: s.auditPath(), Reason: err.Error()}}
-		return err
+		// A header that does not check out: nothing says where frames
+		// start or whether the file is an audit log at all. Keep the
+		// bytes and refuse to go on: an operator restores the file.
+		return &CorruptError{Path: s.auditPath(), Reason: err.Error()}
 	}
 	if err != nil {
 		return err

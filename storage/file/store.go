@@ -37,11 +37,12 @@ var compactMin = 1024
 // Options configure Open. The zero value is the safe default: fsync on, a
 // lock timeout of DefaultLockTimeout.
 type Options struct {
-	// LockTimeout bounds every wait for the directory lock, in Open and in
-	// every method; past it the call fails with a *LockTimeoutError
-	// (errors.Is(err, ErrLockTimeout)). The context of a call can end the
-	// wait earlier. 0 means DefaultLockTimeout; a negative value means do
-	// not wait: fail at once when the lock is held.
+	// LockTimeout bounds every wait for the store lock, in Open and in
+	// every method: the wait for other goroutines of this process and for
+	// other processes together; past it the call fails with a
+	// *LockTimeoutError (errors.Is(err, ErrLockTimeout)). The context of a
+	// call can end the wait earlier. 0 means DefaultLockTimeout; a negative
+	// value means do not wait: fail at once when the lock is held.
 	LockTimeout time.Duration
 
 	// NoSync turns every fsync off. Writes stay atomic and a crash of the
@@ -53,10 +54,10 @@ type Options struct {
 	// Rebuild. Use it for bulk loads and tests only.
 	NoSync bool
 
-	// Rebuild makes Open rebuild the index from the record files instead
-	// of trusting it (Open also rebuilds by itself when the index is
-	// missing, damaged or lists other files than the records directory
-	// holds).
+	// Rebuild makes Open rebuild the index from the record files and the
+	// audit log instead of trusting it (Open also rebuilds by itself when
+	// the index is missing, damaged, lists other files than the records
+	// directory holds or describes another audit log).
 	Rebuild bool
 }
 
