@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/dossierkit/dossier/cases"
-	"github.com/dossierkit/dossier/patch"
 	"github.com/dossierkit/dossier/storage"
 	"github.com/dossierkit/dossier/validation"
 )
@@ -52,17 +51,19 @@ func (in *AddCheckInput) UnmarshalJSON(data []byte) error {
 		typ                     *cases.CheckType
 		status                  *cases.CheckStatus
 	)
-	if err := patch.DecodeObject(data, map[string]any{
+	if err := decodeChecked(data, map[string]any{
 		"type": &typ, "subtype": &subtype, "status": &status,
 		"company_id": &company, "individual_id": &indiv,
+	}, func(l *validation.List) {
+		v.Type = derefCheckField(typ)
+		v.Subtype = derefCheckField(subtype)
+		v.Status = derefCheckField(status)
+		v.CompanyID = derefCheckField(company)
+		v.IndividualID = derefCheckField(indiv)
+		l.Merge("", v.spec().Validate())
 	}); err != nil {
 		return err
 	}
-	v.Type = derefCheckField(typ)
-	v.Subtype = derefCheckField(subtype)
-	v.Status = derefCheckField(status)
-	v.CompanyID = derefCheckField(company)
-	v.IndividualID = derefCheckField(indiv)
 	*in = v
 	return nil
 }
