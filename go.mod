@@ -8,9 +8,7 @@ require (
 	github.com/google/uuid v1.6.0
 	github.com/nyaruka/phonenumbers v1.8.1
 	github.com/shopspring/decimal v1.6.0
+	golang.org/x/text v0.23.0
 )
 
-require (
-	golang.org/x/text v0.23.0 // indirect
-	google.golang.org/protobuf v1.36.11 // indirect
-)
+require google.golang.org/protobuf v1.36.11 // indirect

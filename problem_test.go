@@ -17,6 +17,7 @@ import (
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/customprop"
 	"github.com/dossierkit/dossier/entity"
+	"github.com/dossierkit/dossier/patch"
 	"github.com/dossierkit/dossier/relation"
 	"github.com/dossierkit/dossier/risk"
 	"github.com/dossierkit/dossier/storage"
@@ -323,4 +324,23 @@ func ExampleProblem() {
 	//     }
 	//   ]
 	// }
+}
+
+// TestExternalIDCannotNameTwoCases: é composed and é decomposed look the
+// same; only the NFC form is accepted, so they cannot be two cases.
+func TestExternalIDCannotNameTwoCases(t *testing.T) {
+	ctx := context.Background()
+	w := newWorkspace(t, dossier.Settings{})
+	if _, err := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "Café A", ExternalID: "caf\u00e9"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "Café B", ExternalID: "cafe\u0301"})
+	var verr *validation.Error
+	if !errors.As(err, &verr) || !verr.Has("external_id", validation.CodeInvalidFormat) {
+		t.Fatalf("decomposed external id: %v", err)
+	}
+	_, err = w.UpdateCase(ctx, "id-1", dossier.UpdateCaseInput{Name: patch.Value("Acme\u202eLtd")})
+	if !errors.As(err, &verr) || !verr.Has("name", validation.CodeInvalidFormat) {
+		t.Fatalf("bidi override in a name: %v", err)
+	}
 }
