@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -513,7 +514,15 @@ func TestEntitiesInvariantsAfterEveryChange(t *testing.T) {
 // shows that the owner's only relation cannot be deleted.
 func ExampleWorkspace_AddIndividual() {
 	ctx := context.Background()
-	w := exampleWorkspace(dossier.Settings{})
+	// A fixed clock and numbered ids make the output the same on every
+	// run; an application keeps the defaults (time.Now, random UUIDs).
+	var n atomic.Int64
+	w, err := dossier.New(memory.New(), dossier.Settings{},
+		dossier.WithClock(func() time.Time { return time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC) }),
+		dossier.WithIDGenerator(func() string { return fmt.Sprintf("id-%d", n.Add(1)) }))
+	if err != nil {
+		panic(err)
+	}
 	c, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "Stark onboarding"})
 
 	main, _ := w.AddCompany(ctx, c.ID, entity.CompanyInput{Name: "Stark Industries", Country: "US"})
