@@ -21,7 +21,7 @@ import (
 	"github.com/dossierkit/dossier/validation"
 )
 
-// entFixture is a case with the seed's structure: main company M; affiliated
+// entFixture is a case with the example structure of the Dotfile API's documentation: main company M; affiliated
 // company A holding 60 % of M; owner O holding 40 % of A; representative R
 // linked to M.
 type entFixture struct {
@@ -77,7 +77,7 @@ func TestEntitiesSeedPayload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The seed's example payload, its placeholders filled in.
+	// The Dotfile API's example payload, its placeholders filled in.
 	payload := strings.NewReplacer("{{case_id}}", c.ID, "{{affiliated_company_id}}", aff.ID).Replace(`{
   "case_id": "{{case_id}}",
   "is_business_contact": true,
@@ -106,7 +106,7 @@ func TestEntitiesSeedPayload(t *testing.T) {
 	}
 	tony, err := w.AddIndividual(ctx, c.ID, in)
 	if err != nil {
-		t.Fatalf("the seed's payload was refused: %v", err)
+		t.Fatalf("the Dotfile API's example payload was refused: %v", err)
 	}
 	third := entity.MustPercentage("33.33")
 	if tony.FirstName != "Tony" || !tony.IsBeneficialOwner || !tony.IsBusinessContact || !tony.OwnershipPercentage.Equal(third) {
@@ -508,7 +508,7 @@ func TestEntitiesInvariantsAfterEveryChange(t *testing.T) {
 	}
 }
 
-// ExampleWorkspace_AddIndividual builds the seed's structure in a case: a
+// ExampleWorkspace_AddIndividual builds the example structure of the Dotfile API's documentation in a case: a
 // main company, an affiliated company holding it, a beneficial owner of the
 // affiliated company and a legal representative of the main company; then
 // shows that the owner's only relation cannot be deleted.

@@ -10,7 +10,8 @@ import (
 )
 
 // Metadata limits. The API does not publish its own; these follow the common
-// published anchor (REFERENCE.md).
+// published anchor for such limits: at most 50 keys, keys of at most 40
+// characters, values of at most 500.
 const (
 	MaxMetadataKeys     = 50
 	MaxMetadataKeyLen   = 40  // characters

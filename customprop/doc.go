@@ -55,7 +55,7 @@
 //     characters (too_long), a local part of at most 64 bytes and a domain
 //     of at least two labels such as example.com (invalid_format; "a@b" and
 //     domain literals are refused). Letters outside ASCII are allowed.
-//   - numeric: a JSON number or a string holding one (the seed writes
+//   - numeric: a JSON number or a string holding one (the Dotfile API writes
 //     "20000"), with the JSON number grammar: no "+", no leading zeros, no
 //     hex, no NaN or Inf, no spaces (invalid_format). The value is parsed as
 //     a decimal, never through float64; it must lie within
