@@ -3,6 +3,12 @@
 // a JSON object field by field and reports every problem at once as a
 // *validation.Error instead of stopping at the first.
 //
+// DecodeObject is the strict object decoder of the whole module: every
+// input type decodes through it (or, for risks, custom properties and
+// metadata, through the same reader underneath), so malformed JSON, invalid
+// UTF-8, a key given twice and an unknown member are refused the same way
+// everywhere.
+//
 // A Field is used in update inputs:
 //
 //	type UpdateInput struct {
