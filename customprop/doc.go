@@ -118,6 +118,16 @@
 //	validator  ~30 µs/op (190 allocs, 13.6 kB)
 //	ratio      0.89 to 0.91 validator/baseline (goal: at most 1.5)
 //
+// Decoding a value in one pass pays: BenchmarkDecodeRaw classifies the 11
+// values of a typical payload with the fast path and with encoding/json,
+// alternately in one run, and the fast path takes 0.06 to 0.11 times as
+// long (5 runs, shared 2-core machine). FuzzDecodeRaw checks that both
+// agree. Objects (custom property patches and stored values) are split by
+// the module's one strict object reader, internal/jsonobj, which refuses
+// duplicate keys and invalid UTF-8.
+//
+//	go test ./customprop -run '^$' -bench DecodeRaw -count 5
+//
 // The validator is cheaper than the naive use of the libraries although it
 // checks more (canonical E.164, options, bounds, limits, ...). Reading the
 // same 20 values back with [Set.Visible] (BenchmarkVisible20) costs about
