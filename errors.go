@@ -14,26 +14,23 @@ import (
 //
 // err.Error() is for logs: it may name ids, file paths and the layers an
 // error went through. What a host sends its clients is [Problem](err), whose
-// table of HTTP statuses and codes is the one reference; the statuses noted
-// below come from it.
+// documentation holds the one table of HTTP statuses and codes.
 var (
 	// ErrInvalid is matched by every *validation.Error: bad input, with the
-	// list of problems (HTTP 400).
+	// list of problems.
 	ErrInvalid = validation.ErrInvalid
-	// ErrNotFound: no such case or entity (HTTP 404).
+	// ErrNotFound: no such case or entity.
 	ErrNotFound = storage.ErrNotFound
 	// ErrConflict: the expected version was stale, or the case kept
-	// changing under concurrent writers until the change was given up
-	// (HTTP 412).
+	// changing under concurrent writers until the change was given up.
 	ErrConflict = storage.ErrConflict
-	// ErrDuplicateExternalID: another case has this external id (HTTP 409).
+	// ErrDuplicateExternalID: another case has this external id.
 	ErrDuplicateExternalID = storage.ErrDuplicateExternalID
 	// ErrInvalidTransition: the case's status cannot move to the requested
-	// one (HTTP 409); errors.As gives a *cases.TransitionError.
+	// one; errors.As gives a *cases.TransitionError.
 	ErrInvalidTransition = cases.ErrInvalidTransition
 	// ErrOrphan: the change would leave entities unconnected to the main
-	// company (HTTP 409); errors.As gives a *relation.OrphanError naming
-	// them.
+	// company; errors.As gives a *relation.OrphanError naming them.
 	ErrOrphan = relation.ErrOrphan
 )
 

@@ -14,7 +14,7 @@ import (
 // Check errors, re-exported from package cases.
 var (
 	// ErrInvalidCheckTransition: the check cannot move from its status to
-	// the requested one (HTTP 409); errors.As gives a
+	// the requested one; errors.As gives a
 	// *cases.CheckTransitionError naming both statuses.
 	ErrInvalidCheckTransition = cases.ErrInvalidCheckTransition
 	// ErrCheckOverrideRequired: the move would change an approved or
