@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 )
@@ -80,7 +81,8 @@ func FuzzParseDate(f *testing.F) {
 	})
 }
 
-// FuzzDecodeRaw checks the raw JSON decoder against encoding/json.
+// FuzzDecodeRaw checks the raw JSON decoder against encoding/json (which
+// accepts invalid UTF-8, refused by decodeRaw).
 func FuzzDecodeRaw(f *testing.F) {
 	for _, s := range []string{`true`, ` false `, `null`, `"a"`, `"\u00e9\n"`, `"\ud800"`, "\"\xff\"", `["a", "b"]`, `[]`, `["a",1]`, `{}`, `1.5`, `[`, ``, `"a" "b"`,
 		`["a\n", "\ud83d\ude00"]`, `[ ]`, `[ "a" , "b" ]`, `["a",]`, `"\u00zz"`, `-01`, `1.e5`, `"tab\there"`, "\"\x01\""} {
@@ -92,9 +94,9 @@ func FuzzDecodeRaw(f *testing.F) {
 		dec := json.NewDecoder(strings.NewReader(string(raw)))
 		dec.UseNumber()
 		refErr := dec.Decode(&ref)
-		valid := json.Valid(raw)
+		valid := json.Valid(raw) && utf8.Valid(raw)
 		if (v.kind == jInvalid) != !valid {
-			t.Fatalf("decodeRaw(%q).kind = %v, json.Valid = %v", raw, v.kind, valid)
+			t.Fatalf("decodeRaw(%q).kind = %v, valid JSON and UTF-8 = %v", raw, v.kind, valid)
 		}
 		if !valid {
 			return

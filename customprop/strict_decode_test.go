@@ -85,3 +85,12 @@ func TestPatchAndValuesRefuseDuplicateKeys(t *testing.T) {
 		})
 	}
 }
+
+func TestValueRefusesInvalidUTF8(t *testing.T) {
+	for _, raw := range []string{"\"\xff\"", "[\"a\", \"\xc3\"]"} {
+		var v customprop.Value
+		if err := v.UnmarshalJSON([]byte(raw)); err == nil {
+			t.Errorf("Value.UnmarshalJSON(%q) accepted %v", raw, v)
+		}
+	}
+}
