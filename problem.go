@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/dossierkit/dossier/cases"
+	"github.com/dossierkit/dossier/internal/jsonobj"
 	"github.com/dossierkit/dossier/patch"
 	"github.com/dossierkit/dossier/relation"
 	"github.com/dossierkit/dossier/validation"
@@ -174,7 +175,9 @@ func Problem(err error) ProblemDetails {
 // input types, such as *CreateCaseInput), refusing trailing data, and
 // returns every failure as a *validation.Error (see Problem): a malformed,
 // empty, truncated or trailing body is one malformed_json problem at the
-// root, and the input type's own problems keep their paths. It reads r to
+// path of the member being read where the JSON broke ("metadata.k"; the
+// root "" outside every member), and the input type's own problems keep
+// their paths. It reads r to
 // the end; bound it with http.MaxBytesReader in a server.
 func DecodeJSON(r io.Reader, v any) error {
 	data, err := io.ReadAll(r)
@@ -182,6 +185,12 @@ func DecodeJSON(r io.Reader, v any) error {
 		return err
 	}
 	if err := json.Unmarshal(data, v); err != nil {
+		var serr *json.SyntaxError
+		if errors.As(err, &serr) {
+			// Say where: the member being read when the JSON broke.
+			return validation.New(jsonobj.PathAt(data), validation.CodeMalformedJSON,
+				fmt.Sprintf("the body is not well-formed JSON (at byte %d: %s)", serr.Offset, serr.Error()))
+		}
 		if verr := jsonProblem(err); verr != nil {
 			return verr
 		}

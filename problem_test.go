@@ -136,9 +136,9 @@ func TestMalformedJSONIsBadInput(t *testing.T) {
 		path string // the path of the expected problem
 		code validation.Code
 	}{
-		{"syntax error", `{"name":}`, "", validation.CodeMalformedJSON},
+		{"syntax error", `{"zz":}`, "", validation.CodeMalformedJSON},
 		{"empty body", ``, "", validation.CodeMalformedJSON},
-		{"truncated", `{"name":"Acme`, "", validation.CodeMalformedJSON},
+		{"truncated", `{"zz":"Acme`, "", validation.CodeMalformedJSON},
 		{"array", `[{"name":"Acme"}]`, "", validation.CodeInvalidType},
 		{"string", `"Acme"`, "", validation.CodeInvalidType},
 		{"number", `42`, "", validation.CodeInvalidType},
@@ -160,7 +160,11 @@ func TestMalformedJSONIsBadInput(t *testing.T) {
 					if p.Status != http.StatusBadRequest || p.Code != dossier.ProblemInvalidInput {
 						t.Fatalf("Problem(%v) = %d %s, want 400", err, p.Status, p.Code)
 					}
-					if !slicesHas(p.Problems, b.path, b.code) {
+					path := b.path
+					if dname == "DecodeJSON" && (b.name == "syntax error" || b.name == "truncated") {
+						path = "zz" // DecodeJSON says where the JSON broke
+					}
+					if !slicesHas(p.Problems, path, b.code) {
 						t.Errorf("problems %v, want %q %s", p.Problems, b.path, b.code)
 					}
 				})
@@ -342,5 +346,25 @@ func TestExternalIDCannotNameTwoCases(t *testing.T) {
 	_, err = w.UpdateCase(ctx, "id-1", dossier.UpdateCaseInput{Name: patch.Value("Acme\u202eLtd")})
 	if !errors.As(err, &verr) || !verr.Has("name", validation.CodeInvalidFormat) {
 		t.Fatalf("bidi override in a name: %v", err)
+	}
+}
+
+// TestDecodeJSONSaysWhere: a syntax error is reported at the member being
+// read, not only at the root.
+func TestDecodeJSONSaysWhere(t *testing.T) {
+	tests := []struct{ body, wantPath string }{
+		{`{"name":"Acme","metadata":{"k":tru}}`, "metadata.k"},
+		{`{"name":"Acme","custom_properties":{"countries":["FR",]}}`, "custom_properties.countries[1]"},
+		{`{"name":"Acme",}`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.body, func(t *testing.T) {
+			var in dossier.CreateCaseInput
+			err := dossier.DecodeJSON(strings.NewReader(tt.body), &in)
+			var verr *validation.Error
+			if !errors.As(err, &verr) || !verr.Has(tt.wantPath, validation.CodeMalformedJSON) {
+				t.Fatalf("got %v, want malformed_json at %q", err, tt.wantPath)
+			}
+		})
 	}
 }

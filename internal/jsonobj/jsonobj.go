@@ -216,3 +216,68 @@ func encodable(t time.Time) bool {
 	y := t.Year()
 	return y >= 0 && y <= 9999
 }
+
+// PathAt returns the path ("metadata.k", "relations[1].roles") of the
+// member being read when data stops being well-formed JSON, for reporting
+// a syntax error where it is rather than at the root. It returns "" when
+// the error is outside every object or array, or when data is well-formed.
+func PathAt(data []byte) string {
+	type level struct {
+		object    bool
+		key       string // object: the key of the member being read
+		expectKey bool   // object: the next token is a key
+		n         int    // array: elements completed so far
+	}
+	var stack []level
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	valueDone := func() {
+		if len(stack) == 0 {
+			return
+		}
+		top := &stack[len(stack)-1]
+		if top.object {
+			top.expectKey = true
+		} else {
+			top.n++
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				stack = append(stack, level{object: true, expectKey: true})
+			case '[':
+				stack = append(stack, level{})
+			default:
+				stack = stack[:len(stack)-1]
+				valueDone()
+			}
+			continue
+		case string:
+			if top := len(stack) - 1; top >= 0 && stack[top].object && stack[top].expectKey {
+				stack[top].key, stack[top].expectKey = t, false
+				continue
+			}
+		}
+		valueDone()
+	}
+	path := ""
+	for _, l := range stack {
+		switch {
+		case l.object && !l.expectKey:
+			path = validation.Join(path, l.key)
+		case !l.object:
+			path = validation.Index(path, l.n)
+		}
+	}
+	if Valid(data) {
+		return ""
+	}
+	return path
+}

@@ -167,3 +167,23 @@ func BenchmarkRead(b *testing.B) {
 	}
 	b.ReportMetric(float64(scan)/float64(tok), "scan/tokenizer")
 }
+
+func TestPathAt(t *testing.T) {
+	tests := []struct{ data, want string }{
+		{`{"name":}`, "name"},
+		{`{"name":"x","metadata":{"k":tru}}`, "metadata.k"},
+		{`{"relations":[{"roles":["a"]},{"roles":["a",}]}`, "relations[1].roles[1]"},
+		{`{"a":1,}`, ""},
+		{`{"a":1} x`, ""},
+		{`{"a":[1,2`, "a[2]"},
+		{`{"a":1}`, ""},
+		{``, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.data, func(t *testing.T) {
+			if got := PathAt([]byte(tt.data)); got != tt.want {
+				t.Errorf("PathAt = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
