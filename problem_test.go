@@ -368,3 +368,32 @@ func TestDecodeJSONSaysWhere(t *testing.T) {
 		})
 	}
 }
+
+// FuzzInputsJSON gives arbitrary bodies to every input type: decoding never
+// panics, and every failure is a small 400 with at least one problem.
+func FuzzInputsJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"name":"Acme","external_id":"crm-1","status":"draft","metadata":{"a":"b"},"custom_properties":{"x":1}}`,
+		`{"status":"closed","name":"","bogus":1}`, `{"name":"x","name":"y"}`, `{"status":"approved","reviewed_at":"0000-01-01T0:00:00+01:00"}`,
+		`{"type":"aml","company_id":null}`, `[]`, `null`, ``, "{\"a\":\"\xff\"}", `{"name":"x"} {}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, typ := range inputTypes {
+			v := reflect.New(reflect.TypeOf(typ)).Interface()
+			for _, err := range []error{json.Unmarshal(data, v), dossier.DecodeJSON(bytes.NewReader(data), v)} {
+				if err == nil {
+					continue
+				}
+				p := dossier.Problem(err)
+				if p.Status != http.StatusBadRequest || len(p.Problems) == 0 {
+					t.Fatalf("%T: %q gave %d %s (%v)", typ, data, p.Status, p.Code, err)
+				}
+				if n := len(err.Error()); n >= 64<<10 {
+					t.Fatalf("%T: %d bytes of error", typ, n)
+				}
+			}
+		}
+	})
+}
