@@ -199,13 +199,15 @@ func unquote(lit []byte) string {
 	return s
 }
 
-// ParseTime parses an RFC 3339 date-time, accepting only what encodes back:
-// a time whose year, in its own offset and in UTC, is within 0000..9999
-// (time.Time's MarshalJSON fails outside it, so
+// ParseTime parses an RFC 3339 date-time strictly (as time.Time's
+// UnmarshalJSON does: two-digit hours, no "24:00"), accepting only what
+// encodes back: a time whose year, in its own offset and in UTC, is within
+// 0000..9999 (time.Time's MarshalJSON fails outside it, so
 // "0000-01-01T00:00:00+01:00", which is year -1 in UTC, is refused rather
 // than stored and then unwritable).
 func ParseTime(s string) (time.Time, bool) {
-	t, err := time.Parse(time.RFC3339Nano, s)
+	var t time.Time
+	err := t.UnmarshalText([]byte(s))
 	if err != nil || !encodable(t) || !encodable(t.UTC()) {
 		return time.Time{}, false
 	}

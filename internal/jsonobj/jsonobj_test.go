@@ -187,3 +187,33 @@ func TestPathAt(t *testing.T) {
 		})
 	}
 }
+
+func TestParseTime(t *testing.T) {
+	tests := []struct {
+		s  string
+		ok bool
+	}{
+		{"2024-05-01T09:30:00Z", true},
+		{"2024-05-01T09:30:00.123456789+02:00", true},
+		{"0000-01-01T00:00:00Z", true},
+		{"9999-12-31T23:59:59Z", true},
+		{"0000-01-01T00:00:00+01:00", false}, // year -1 in UTC
+		{"9999-12-31T23:00:00-01:00", false}, // year 10000 in UTC
+		{"0000-01-01T0:00:00+01:00", false},  // one-digit hour
+		{"2024-05-01", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.s, func(t *testing.T) {
+			got, ok := ParseTime(tt.s)
+			if ok != tt.ok {
+				t.Fatalf("ParseTime = %v, %v; want ok %v", got, ok, tt.ok)
+			}
+			if ok {
+				if _, err := got.UTC().MarshalJSON(); err != nil {
+					t.Fatalf("accepted a time that does not encode: %v", err)
+				}
+			}
+		})
+	}
+}
