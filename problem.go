@@ -47,6 +47,7 @@ type ProblemDetails struct {
 // validation, which Problems use.
 const (
 	ProblemInvalidInput           = "invalid_input"
+	ProblemBodyTooLarge           = "body_too_large"
 	ProblemStateConflict          = "state_conflict"
 	ProblemNotFound               = "not_found"
 	ProblemDuplicateExternalID    = "duplicate_external_id"
@@ -81,6 +82,8 @@ var stateConflictCodes = map[validation.Code]bool{
 //	  and malformed JSON from json.Unmarshal or
 //	  a json.Decoder (syntax error, empty or
 //	  truncated body, trailing data, wrong type)
+//	a request body over http.MaxBytesReader's     413     body_too_large
+//	  limit (*http.MaxBytesError)
 //	the change conflicts with the case's graph:   409     state_conflict, with the problems
 //	  a *validation.Error made only of the codes
 //	  main_company_exists, no_main_company,
@@ -118,12 +121,16 @@ func Problem(err error) ProblemDetails {
 		err = verr
 	}
 	var (
+		merr *http.MaxBytesError
 		verr *validation.Error
 		terr *cases.TransitionError
 		cerr *cases.CheckTransitionError
 		oerr *relation.OrphanError
 	)
 	switch {
+	case errors.As(err, &merr):
+		return ProblemDetails{Status: http.StatusRequestEntityTooLarge, Code: ProblemBodyTooLarge,
+			Message: fmt.Sprintf("the request body is larger than %d bytes", merr.Limit)}
 	case errors.As(err, &verr):
 		p := ProblemDetails{Status: http.StatusBadRequest, Code: ProblemInvalidInput, Problems: safeProblems(verr)}
 		if isStateConflict(verr) {

@@ -52,6 +52,7 @@ func TestProblemTable(t *testing.T) {
 		{"lock timeout", fmt.Errorf("x: %w", &file.LockTimeoutError{Op: "update", Path: "/srv/data/lock", Waited: time.Second}), 503, dossier.ProblemUnavailable},
 		{"canceled", ctx.Err(), 499, dossier.ProblemCanceled},
 		{"deadline", fmt.Errorf("x: %w", context.DeadlineExceeded), 504, dossier.ProblemTimeout},
+		{"body too large", fmt.Errorf("read: %w", &http.MaxBytesError{Limit: 1 << 20}), 413, dossier.ProblemBodyTooLarge},
 		{"damaged record", &file.CorruptError{CaseID: "c1", Path: "/srv/data/c1.rec", Reason: "body checksum mismatch"}, 500, dossier.ProblemInternal},
 		{"unknown", errors.New("disk on fire at /var/lib/x"), 500, dossier.ProblemInternal},
 	}
