@@ -217,3 +217,20 @@ func TestParseTime(t *testing.T) {
 		})
 	}
 }
+
+// FuzzPathAt: PathAt never panics, returns "" for well-formed input, and
+// for malformed input a path made of the keys and indexes of data.
+func FuzzPathAt(f *testing.F) {
+	for _, s := range []string{`{"a":{"b":[1,{"c":tru}]}}`, `{"a":1}`, `[1,2`, `{"a":"\u00e9",}`, ``, `{"\"k":}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := PathAt(data)
+		if Valid(data) && path != "" {
+			t.Fatalf("PathAt(%q) = %q for well-formed input", data, path)
+		}
+		if len(path) > 2*len(data)+8 {
+			t.Fatalf("PathAt(%q) = %q, longer than the input allows", data, path)
+		}
+	})
+}
