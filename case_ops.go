@@ -11,8 +11,8 @@ import (
 
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/customprop"
-
 	"github.com/dossierkit/dossier/casefile"
+	"github.com/dossierkit/dossier/internal/jsonobj"
 	"github.com/dossierkit/dossier/patch"
 	"github.com/dossierkit/dossier/storage"
 	"github.com/dossierkit/dossier/validation"
@@ -43,17 +43,33 @@ type CreateCaseInput struct {
 func (in *CreateCaseInput) UnmarshalJSON(data []byte) error {
 	var v CreateCaseInput
 	var ext *string
-	if err := patch.DecodeObject(data, map[string]any{
+	if err := decodeChecked(data, map[string]any{
 		"name": &v.Name, "external_id": &ext, "status": &v.Status, "metadata": &v.Metadata,
 		"custom_properties": &v.CustomProperties,
+	}, func(l *validation.List) {
+		if ext != nil {
+			v.ExternalID = *ext
+		}
+		v.checkInput(l)
 	}); err != nil {
 		return err
 	}
-	if ext != nil {
-		v.ExternalID = *ext
-	}
 	*in = v
 	return nil
+}
+
+// checkInput records the problems CreateCase finds without the workspace
+// (its custom property definitions), so that a payload that also fails to
+// decode reports them too.
+func (in CreateCaseInput) checkInput(l *validation.List) {
+	cases.ValidateName(l, in.Name)
+	if in.ExternalID != "" {
+		cases.ValidateExternalID(l, in.ExternalID)
+	}
+	if in.Status != "" {
+		validateSettableStatus(l, in.Status, "create")
+	}
+	l.Merge("", in.Metadata.Validate())
 }
 
 // UpdateCaseInput is what UpdateCase takes: only the fields present are
@@ -79,9 +95,25 @@ type UpdateCaseInput struct {
 // as a *validation.Error.
 func (in *UpdateCaseInput) UnmarshalJSON(data []byte) error {
 	var v UpdateCaseInput
-	if err := patch.DecodeObject(data, map[string]any{
+	if err := decodeChecked(data, map[string]any{
 		"name": &v.Name, "external_id": &v.ExternalID, "status": &v.Status, "metadata": &v.Metadata,
 		"custom_properties": &v.CustomProperties,
+	}, func(l *validation.List) {
+		if v.Name.IsNull() {
+			l.Add("name", validation.CodeRequired, "name cannot be null")
+		} else if name, ok := v.Name.Get(); ok {
+			cases.ValidateName(l, name)
+		}
+		if ext, ok := v.ExternalID.Get(); ok {
+			cases.ValidateExternalID(l, ext)
+		}
+		if v.Status.IsNull() {
+			l.Add("status", validation.CodeRequired, "status cannot be null")
+		} else if status, ok := v.Status.Get(); ok {
+			validateSettableStatus(l, status, "update")
+		}
+		md, _ := v.Metadata.Get()
+		l.Merge("", md.Validate())
 	}); err != nil {
 		return err
 	}
@@ -113,15 +145,33 @@ type ReviewInput struct {
 // as a *validation.Error.
 func (in *ReviewInput) UnmarshalJSON(data []byte) error {
 	var v ReviewInput
-	var comment *string
-	if err := patch.DecodeObject(data, map[string]any{
+	var comment, reviewedAt *string
+	if err := decodeChecked(data, map[string]any{
 		"status": &v.Status, "comment": &comment, "reviewer_type": &v.ReviewerType,
-		"reviewed_at": &v.ReviewedAt, "next_review_at": &v.NextReviewAt,
+		"reviewed_at": &reviewedAt, "next_review_at": &v.NextReviewAt,
+	}, func(l *validation.List) {
+		if comment != nil {
+			v.Comment = *comment
+		}
+		if reviewedAt != nil {
+			// Only a time that encodes back is accepted (years 0000-9999).
+			if t, ok := jsonobj.ParseTime(*reviewedAt); ok {
+				v.ReviewedAt = t
+			} else {
+				l.Add("reviewed_at", validation.CodeInvalidFormat, "reviewed_at must be an RFC 3339 date-time such as 2024-05-01T09:30:00Z")
+			}
+		}
+		if v.Status != "" && !v.Status.Valid() {
+			l.Addf("status", validation.CodeInvalidValue, "review status must be approved, rejected or closed, got %q", v.Status)
+		}
+		if v.ReviewerType != "" && !v.ReviewerType.Valid() {
+			l.Addf("reviewer_type", validation.CodeInvalidValue, "reviewer_type must be user, system or api, got %q", v.ReviewerType)
+		}
+		if n := utf8.RuneCountInString(v.Comment); n > MaxCommentLen {
+			l.Addf("comment", validation.CodeTooLong, "comment has %d characters, at most %d allowed", n, MaxCommentLen)
+		}
 	}); err != nil {
 		return err
-	}
-	if comment != nil {
-		v.Comment = *comment
 	}
 	*in = v
 	return nil

@@ -619,7 +619,7 @@ func TestHTTPStatus(t *testing.T) {
 		{nil, 200},
 		{validation.New("name", validation.CodeRequired, "x"), 400},
 		{fmt.Errorf("wrapped: %w", dossier.ErrNotFound), 404},
-		{dossier.ErrConflict, 409},
+		{dossier.ErrConflict, 412},
 		{dossier.ErrDuplicateExternalID, 409},
 		{&cases.TransitionError{From: "closed", To: "approved", Via: "review"}, 409},
 		{fmt.Errorf("move: %w", cases.ErrCheckOverrideRequired), 409},

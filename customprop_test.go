@@ -44,7 +44,7 @@ func TestCaseCustomProperties(t *testing.T) {
 	}
 	c, err := w.CreateCase(ctx, in)
 	if err != nil {
-		t.Fatalf("the seed's payload was refused: %v", err)
+		t.Fatalf("the Dotfile API's example payload was refused: %v", err)
 	}
 	if v, ok := c.CustomProperties.Get("ubo_us_citizen"); !ok || fmt.Sprint(v.Bool()) != "true true" {
 		t.Fatalf("ubo_us_citizen = %v", c.CustomProperties)

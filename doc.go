@@ -36,9 +36,17 @@
 //     of the domain packages are matched with errors.Is;
 //   - a case whose stored data cannot be read is a *storage.DamagedError
 //     (errors.As), naming the case and wrapping the adapter's error;
-//   - [HTTPStatus] maps any of them to the status code a host API answers.
+//   - [Problem] turns any of them into what a host may send its clients:
+//     the HTTP status (RFC 9110; its godoc is the one table), a stable code,
+//     a message that never names another case, a file path or an adapter,
+//     and the validation problems; [HTTPStatus] returns the status alone.
+//     err.Error() stays for logs.
 //
-// A refused operation never changes what is stored.
+// Request bodies decode strictly: every input type refuses malformed JSON,
+// invalid UTF-8, keys given twice and unknown members, and reports every
+// problem of the payload at once (those of the values that did decode
+// included), in an error of bounded size. [DecodeJSON] also refuses
+// trailing data. A refused operation never changes what is stored.
 //
 // # The audit log
 //

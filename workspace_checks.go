@@ -8,7 +8,6 @@ import (
 
 	"github.com/dossierkit/dossier/casefile"
 	"github.com/dossierkit/dossier/cases"
-	"github.com/dossierkit/dossier/patch"
 	"github.com/dossierkit/dossier/storage"
 	"github.com/dossierkit/dossier/validation"
 )
@@ -16,7 +15,7 @@ import (
 // Check errors, re-exported from package cases.
 var (
 	// ErrInvalidCheckTransition: the check cannot move from its status to
-	// the requested one (HTTP 409); errors.As gives a
+	// the requested one; errors.As gives a
 	// *cases.CheckTransitionError naming both statuses.
 	ErrInvalidCheckTransition = cases.ErrInvalidCheckTransition
 	// ErrCheckOverrideRequired: the move would change an approved or
@@ -53,17 +52,19 @@ func (in *AddCheckInput) UnmarshalJSON(data []byte) error {
 		typ                     *cases.CheckType
 		status                  *cases.CheckStatus
 	)
-	if err := patch.DecodeObject(data, map[string]any{
+	if err := decodeChecked(data, map[string]any{
 		"type": &typ, "subtype": &subtype, "status": &status,
 		"company_id": &company, "individual_id": &indiv,
+	}, func(l *validation.List) {
+		v.Type = derefCheckField(typ)
+		v.Subtype = derefCheckField(subtype)
+		v.Status = derefCheckField(status)
+		v.CompanyID = derefCheckField(company)
+		v.IndividualID = derefCheckField(indiv)
+		l.Merge("", v.spec().Validate())
 	}); err != nil {
 		return err
 	}
-	v.Type = derefCheckField(typ)
-	v.Subtype = derefCheckField(subtype)
-	v.Status = derefCheckField(status)
-	v.CompanyID = derefCheckField(company)
-	v.IndividualID = derefCheckField(indiv)
 	*in = v
 	return nil
 }

@@ -50,7 +50,7 @@ func (w *Workspace) AddCompany(ctx context.Context, caseID string, in entity.Com
 // the individual is linked to the main company, if the case has one. See
 // relation.AddIndividual for every rule. in.CaseID, when set, must be
 // caseID. The custom properties are validated against the workspace's
-// individual definitions. The seed's example payload, decoded into an
+// individual definitions. The Dotfile API's example payload, decoded into an
 // entity.IndividualInput, is accepted as written. It returns the new
 // individual with its relations.
 func (w *Workspace) AddIndividual(ctx context.Context, caseID string, in entity.IndividualInput) (*relation.IndividualView, error) {

@@ -17,6 +17,7 @@ import (
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/patch"
 	"github.com/dossierkit/dossier/risk"
+	"github.com/dossierkit/dossier/storage/memory"
 	"github.com/dossierkit/dossier/validation"
 )
 
@@ -672,7 +673,15 @@ func TestRiskConcurrentPushes(t *testing.T) {
 
 func ExampleWorkspace_PushAutomaticRisk() {
 	ctx := context.Background()
-	w := exampleWorkspace(dossier.Settings{ManualRiskCommentRequired: true})
+	// A fixed clock and numbered ids make the output the same on every
+	// run; an application keeps the defaults (time.Now, random UUIDs).
+	var n atomic.Int64
+	w, err := dossier.New(memory.New(), dossier.Settings{ManualRiskCommentRequired: true},
+		dossier.WithClock(func() time.Time { return time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC) }),
+		dossier.WithIDGenerator(func() string { return fmt.Sprintf("id-%d", n.Add(1)) }))
+	if err != nil {
+		panic(err)
+	}
 	c, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "Acme Ltd"})
 
 	// A scoring system pushes a risk (the request body of the API).
@@ -690,7 +699,7 @@ func ExampleWorkspace_PushAutomaticRisk() {
 	fmt.Println("again: duplicate:", duplicate, "same risk:", again.ID == r.ID)
 
 	// A compliance officer overrides it; this workspace asks for a comment.
-	_, err := w.SetManualRisk(ctx, c.ID, risk.Input{Level: risk.LevelHigh})
+	_, err = w.SetManualRisk(ctx, c.ID, risk.Input{Level: risk.LevelHigh})
 	fmt.Println("manual without comment:", dossier.HTTPStatus(err), err)
 	why := "UBO lives in a high-risk country"
 	m, _ := w.SetManualRisk(ctx, c.ID, risk.Input{Level: risk.LevelHigh, Comment: &why})

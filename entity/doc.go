@@ -5,7 +5,7 @@
 // # Values
 //
 // [Company] and [Individual] are plain values with snake_case JSON (the wire
-// shape of the reference API) that round-trips losslessly; Clone returns a
+// shape of the Dotfile API) that round-trips losslessly; Clone returns a
 // deep copy. Optional text fields are "" when not set and left out of the
 // JSON.
 //
@@ -53,7 +53,7 @@
 // # Inputs
 //
 // [CompanyInput] and [IndividualInput] describe an entity to create; they
-// are the bodies of the reference API's create calls, including the
+// are the bodies of the Dotfile API's create calls, including the
 // relations of the new entity ([Link]) and an optional case_id. Decoded
 // with encoding/json they refuse unknown members and report every problem
 // (wrong JSON types, unparsable percentages) at once as a

@@ -7,7 +7,7 @@ import (
 
 // Link is a relation given with an entity being created: from the new
 // entity to a company of the case. Its JSON form is an element of the
-// "relations" array of the reference API's create payloads.
+// "relations" array of the Dotfile API's create payloads.
 type Link struct {
 	// ToCompanyID is the company the new entity relates to; empty means the
 	// case's main company.

@@ -10,7 +10,7 @@
 // the direct ownership and voting-rights percentages the source holds in
 // the target (entity.Percentage: 0 to 100 with at most two decimals, or
 // unknown), roles (shareholder, legal_representative) and a position. Its
-// JSON is the wire shape of the reference API: null for an absent source,
+// JSON is the wire shape of the Dotfile API: null for an absent source,
 // position or percentage, roles always an array.
 //
 // # The rules

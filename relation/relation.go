@@ -23,7 +23,7 @@ const (
 // company (exactly one of FromIndividualID and FromCompanyID is set) to a
 // company, with the direct interest the source holds in the target.
 //
-// Its JSON form is the wire shape of the reference API: from_company_id,
+// Its JSON form is the wire shape of the Dotfile API: from_company_id,
 // from_individual_id and position are null when empty, roles is always an
 // array, and an unknown percentage is null.
 type Relation struct {
@@ -125,7 +125,7 @@ func deref(p *string) string {
 	return *p
 }
 
-// MarshalJSON encodes r in the wire shape of the reference API.
+// MarshalJSON encodes r in the wire shape of the Dotfile API.
 func (r Relation) MarshalJSON() ([]byte, error) {
 	roles := r.Roles
 	if roles == nil {
@@ -168,7 +168,7 @@ func (r *Relation) UnmarshalJSON(data []byte) error {
 }
 
 // Input describes a relation to create between two entities already in a
-// case. Its JSON form is the body of the reference API's create call;
+// case. Its JSON form is the body of the Dotfile API's create call;
 // decoded from JSON it refuses unknown members and reports every problem at
 // once, and null is accepted for every optional member.
 type Input struct {

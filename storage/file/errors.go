@@ -84,3 +84,7 @@ func (e *LockTimeoutError) Error() string {
 
 // Is makes errors.Is(err, ErrLockTimeout) true.
 func (e *LockTimeoutError) Is(target error) bool { return target == ErrLockTimeout }
+
+// Timeout reports true: the store was busy, and a later try may succeed.
+// dossier.Problem answers such errors with 503.
+func (e *LockTimeoutError) Timeout() bool { return true }
