@@ -25,7 +25,7 @@ type interestResult struct {
 	// minOpen and maxOpen mark the reach nodes whose total cannot equal
 	// the lower (upper) bound, because of exclusive bounds of bands.
 	minOpen, maxOpen []bool
-	un     Unattributed
+	un               Unattributed
 	// slack is 1 - (sum of the lower bounds of the ultimate owners and of
 	// the unattributed categories), as a fraction; an ultimate owner's
 	// total cannot exceed its lower bound plus slack (conservation).
