@@ -63,7 +63,7 @@ func (k *Link) UnmarshalJSON(data []byte) error {
 	if err := patch.DecodeObject(data, map[string]any{
 		"to_company_id": &v.ToCompanyID, "ownership_percentage": &v.OwnershipPercentage,
 		"voting_rights_percentage": &v.VotingRightsPercentage, "roles": &v.Roles,
-		"position": &v.Position,
+		"position":                  &v.Position,
 		"ownership_percentage_band": &ownBand, "voting_rights_percentage_band": &voteBand,
 	}); err != nil {
 		return err

@@ -257,7 +257,7 @@ func (u *Update) UnmarshalJSON(data []byte) error {
 		"from_company_id": &v.FromCompanyID, "from_individual_id": &v.FromIndividualID,
 		"to_company_id": &v.ToCompanyID, "ownership_percentage": &v.OwnershipPercentage,
 		"voting_rights_percentage": &v.VotingRightsPercentage, "roles": &v.Roles,
-		"position": &v.Position,
+		"position":                  &v.Position,
 		"ownership_percentage_band": &v.OwnershipBand, "voting_rights_percentage_band": &v.VotingBand,
 	}); err != nil {
 		return err
