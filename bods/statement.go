@@ -201,6 +201,32 @@ type Share struct {
 	ExclusiveMaximum json.Number `json:"exclusiveMaximum,omitempty"`
 }
 
+// UnmarshalJSON reads a share, refusing a value that is not a JSON number
+// (a string holding a number included, as the schema does).
+func (s *Share) UnmarshalJSON(b []byte) error {
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(b, &members); err != nil {
+		return err
+	}
+	var out Share
+	for name, dst := range map[string]*json.Number{
+		"exact": &out.Exact, "minimum": &out.Minimum, "exclusiveMinimum": &out.ExclusiveMinimum,
+		"maximum": &out.Maximum, "exclusiveMaximum": &out.ExclusiveMaximum,
+	} {
+		raw, ok := members[name]
+		if !ok {
+			continue
+		}
+		raw = bytes.TrimSpace(raw)
+		if len(raw) == 0 || (raw[0] != '-' && (raw[0] < '0' || raw[0] > '9')) {
+			return &json.UnmarshalTypeError{Value: "non-number", Field: "share." + name}
+		}
+		*dst = json.Number(raw)
+	}
+	*s = out
+	return nil
+}
+
 // wireStatement is the JSON form of a Statement.
 type wireStatement struct {
 	StatementID        string              `json:"statementId"`
