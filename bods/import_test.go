@@ -209,9 +209,9 @@ func TestImportIndirectChecks(t *testing.T) {
 	stmts := append(slices.Clone(base), rels...)
 	stmts = append(stmts,
 		primary("i1", `{"exclusiveMinimum":25,"maximum":50}`, `{"exact":40}`), // agrees
-		primary("i2", `{"exact":30}`, `{"exact":40.004}`),                    // agrees (30 in (25, 37.5))
-		primary("i3", `{"minimum":40}`, `{"exact":45}`),                      // both disagree
-		primary("i4", `{"exact":20}`, ``),                                    // ownership disagrees; no voting share
+		primary("i2", `{"exact":30}`, `{"exact":40.004}`),                     // agrees (30 in (25, 37.5))
+		primary("i3", `{"minimum":40}`, `{"exact":45}`),                       // both disagree
+		primary("i4", `{"exact":20}`, ``),                                     // ownership disagrees; no voting share
 	)
 	im := importString(t, pkgOf(stmts...), bods.ImportOptions{})
 	var got []string
