@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/dossierkit/dossier/bods"
 	"github.com/dossierkit/dossier/entity"
 	"github.com/dossierkit/dossier/ownership"
@@ -46,7 +48,7 @@ func benchGraph(n int) relation.Graph {
 // against json.Marshal of the same statements alone, in the same run.
 func BenchmarkExport10k(b *testing.B) {
 	g := benchGraph(10000)
-	opts := bods.ExportOptions{StatementDate: statementDate, Policy: ownership.Policy{Threshold: ownership.MustParsePercent("1").Lower().Value}}
+	opts := bods.ExportOptions{StatementDate: statementDate, Policy: ownership.Policy{Threshold: decimal.NewFromInt(1)}}
 	pkg, err := bods.Export(g, opts)
 	if err != nil {
 		b.Fatal(err)

@@ -39,4 +39,5 @@ func FuzzImport(f *testing.F) {
 		}
 	})
 }
+
 var ownershipOptions = ownership.Options{}
