@@ -315,6 +315,10 @@ func TestBandRangesAreSound(t *testing.T) {
 				}
 				fillings++
 				for _, in := range []ownership.Interest{ownership.Ownership, ownership.Voting} {
+					ru, eu := r.Unattributed(in), exact.Unattributed(in)
+					checkWithin(t, fmt.Sprintf("seed %d trial %d %s undeclared", seed, trial, in), ru.Undeclared, eu.Undeclared)
+					checkWithin(t, fmt.Sprintf("seed %d trial %d %s uncontrolled", seed, trial, in), ru.Uncontrolled, eu.Uncontrolled)
+					checkWithin(t, fmt.Sprintf("seed %d trial %d %s closed", seed, trial, in), ru.ClosedLoop, eu.ClosedLoop)
 					for _, id := range r.Holders() {
 						rt, _ := r.Total(id, in)
 						et, _ := exact.Total(id, in)
@@ -445,5 +449,19 @@ func checkOpenEnds(t *testing.T, what string, r, e ownership.Total) {
 	}
 	if r.MaxExclusive() && v.Cmp(r.Max()) == 0 {
 		t.Fatalf("%s: %s excludes its maximum, but a filling gives exactly %s", what, r, v.FloatString(6))
+	}
+}
+
+func TestBandExplain(t *testing.T) {
+	r := mustCompute(t, "M", []ownership.Edge{bandEdge("P", "H", "(50, 75)"), bandEdge("H", "M", "50"), bandEdge("P", "M", "10")}, ownership.Options{})
+	ex, err := r.Explain("P", ownership.Ownership, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ex.Total.String(); got != "(35.00, 47.50)" {
+		t.Fatalf("total %s", got)
+	}
+	if len(ex.Chains) != 2 || ex.Chains[0].Steps[0].Factor.String() != "(50.00, 75.00)" || !ex.Chains[0].Steps[0].Declared.IsBand() {
+		t.Fatalf("chains %v", ex.Chains)
 	}
 }

@@ -50,6 +50,19 @@ func (g *graph) upperBP(in Interest, e, t int32) int32 {
 	return min(g.hi[in][e], full-(g.sumLo[in][t]-g.lo[in][e]))
 }
 
+// upperOpen reports whether no admissible value of edge e into t reaches
+// its upper bound upperBP: the bound is an exclusive upper bound of a
+// band, or the headroom left by lower bounds of which one is exclusive.
+func (g *graph) upperOpen(in Interest, e, t int32) bool {
+	hi, headroom := g.hi[in][e], full-(g.sumLo[in][t]-g.lo[in][e])
+	u := min(hi, headroom)
+	others := g.openIn[in][t]
+	if g.loOpen[in][e] {
+		others--
+	}
+	return (u == hi && g.hiOpen[in][e]) || (u == headroom && others > 0)
+}
+
 // controlled reports whether an edge into t follows the control-chain
 // rule (a step: control or nothing) rather than its face value.
 func (g *graph) controlled(in Interest, method VotingMethod, t int32) bool {
@@ -94,13 +107,7 @@ func (g *graph) openEnds(in Interest, method VotingMethod, p *pass, upper bool) 
 		if !upper {
 			return g.loOpen[in][e]
 		}
-		hi, headroom := g.hi[in][e], full-(g.sumLo[in][t]-g.lo[in][e])
-		u := min(hi, headroom)
-		others := g.openIn[in][t]
-		if g.loOpen[in][e] {
-			others--
-		}
-		return (u == hi && g.hiOpen[in][e]) || (u == headroom && others > 0)
+		return g.upperOpen(in, e, t)
 	}
 	// reach: nodes with a positive walk to the root.
 	reach := make([]bool, g.n)
