@@ -56,12 +56,13 @@
 // A case of 10,000 entities (2,000 companies, 8,000 individuals, 9,999
 // relations, a tenth of the stakes banded; 20,000 statements, 9 MB), on a
 // 2-core machine shared with other jobs (load average about 18 during the
-// run, so compare the ratios, not the times):
+// run, so compare the ratios, not the times; they moved by about 0.3
+// between runs):
 //
 //	go test ./bods -run '^$' -bench . -benchtime 3x
 //
-//	Export + encoding   2,174 ms   x3.8 json.Marshal of the same statements (571 ms)
-//	Import              1,943 ms   x3.4 json.Unmarshal of the same bytes into generic values (575 ms)
+//	Export + encoding   1,819 ms   x2.6 json.Marshal of the same statements (697 ms)
+//	Import              2,172 ms   x3.5 json.Unmarshal of the same bytes into generic values (613 ms)
 //
 // Export computes every total and the beneficial owners, and hashes each
 // statement for its id; Import validates every statement, builds and

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/biter777/countries"
@@ -113,11 +114,12 @@ func Export(g relation.Graph, opts ExportOptions) (Package, error) {
 	var indirect []owner
 	directOwner := map[int]ownership.Assessment{} // relation index -> its owner's assessment
 	component := make([]bool, len(g.Relations))
+	walks := newWalker(g, main.ID)
 	for _, a := range owners {
 		if !individual[a.ID] || a.Outcome() != ownership.Yes {
 			continue
 		}
-		comps := walkRelations(g, a.ID, main.ID)
+		comps := walks.relations(a.ID)
 		if len(comps) == 1 && g.Relations[comps[0]].From() == a.ID && g.Relations[comps[0]].ToCompanyID == main.ID {
 			directOwner[comps[0]] = a
 			continue
@@ -241,48 +243,70 @@ func directInterests(r relation.Relation) []Interest {
 // holds.
 const interestSeniorManagingOfficial = "seniorManagingOfficial"
 
-// walkRelations returns, in graph order, the indexes of the relations that
-// lie on a walk from owner to main whose every relation may carry a stake
-// (one that is not exactly 0 for both interests).
-func walkRelations(g relation.Graph, owner, main string) []int {
-	carries := func(r relation.Relation) bool {
-		for _, p := range []entity.Percentage{r.OwnershipPercentage, r.VotingRightsPercentage} {
-			if d, ok := p.Decimal(); !ok || !d.IsZero() {
-				return true
-			}
-		}
-		return false
-	}
-	out, in := map[string][]int{}, map[string][]int{}
+// walker finds the relations on the walks from an owner to the main
+// company whose every relation may carry a stake (one that is not exactly 0
+// for both interests).
+type walker struct {
+	g      relation.Graph
+	main   string
+	out    map[string][]int // relations by source
+	toMain map[string]bool  // entities with such a walk to the main company
+}
+
+func newWalker(g relation.Graph, main string) *walker {
+	w := &walker{g: g, main: main, out: map[string][]int{}}
+	in := map[string][]int{}
 	for i, r := range g.Relations {
 		if carries(r) {
-			out[r.From()] = append(out[r.From()], i)
+			w.out[r.From()] = append(w.out[r.From()], i)
 			in[r.ToCompanyID] = append(in[r.ToCompanyID], i)
 		}
 	}
-	reach := func(start string, next map[string][]int, end func(relation.Relation) string) map[string]bool {
-		seen := map[string]bool{start: true}
-		queue := []string{start}
-		for len(queue) > 0 {
-			v := queue[0]
-			queue = queue[1:]
-			for _, i := range next[v] {
-				if u := end(g.Relations[i]); !seen[u] {
-					seen[u] = true
-					queue = append(queue, u)
-				}
+	w.toMain = w.reach(main, in, relation.Relation.From)
+	return w
+}
+
+func carries(r relation.Relation) bool {
+	for _, p := range []entity.Percentage{r.OwnershipPercentage, r.VotingRightsPercentage} {
+		if d, ok := p.Decimal(); !ok || !d.IsZero() {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *walker) reach(start string, next map[string][]int, end func(relation.Relation) string) map[string]bool {
+	seen := map[string]bool{start: true}
+	queue := []string{start}
+	for len(queue) > 0 {
+		v := queue[0]
+		queue = queue[1:]
+		for _, i := range next[v] {
+			if u := end(w.g.Relations[i]); !seen[u] {
+				seen[u] = true
+				queue = append(queue, u)
 			}
 		}
-		return seen
 	}
-	from := reach(owner, out, func(r relation.Relation) string { return r.ToCompanyID }) // reachable from the owner
-	to := reach(main, in, relation.Relation.From)                                        // reaching the main company
+	return seen
+}
+
+// relations returns, in graph order, the indexes of the relations on the
+// walks from owner to the main company.
+func (w *walker) relations(owner string) []int {
+	from := w.reach(owner, w.out, func(r relation.Relation) string { return r.ToCompanyID })
 	var rels []int
-	for i, r := range g.Relations {
-		if carries(r) && from[r.From()] && to[r.ToCompanyID] && r.From() != main {
-			rels = append(rels, i)
+	for v := range from {
+		if v == w.main || !w.toMain[v] {
+			continue
+		}
+		for _, i := range w.out[v] {
+			if w.toMain[w.g.Relations[i].ToCompanyID] {
+				rels = append(rels, i)
+			}
 		}
 	}
+	slices.Sort(rels)
 	return rels
 }
 
