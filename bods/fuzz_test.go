@@ -1,6 +1,7 @@
 package bods_test
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -36,6 +37,22 @@ func FuzzImport(f *testing.F) {
 		}
 		if _, err := relation.Totals(im.Graph, ownershipOptions); err != nil {
 			t.Fatalf("totals: %v", err)
+		}
+		// What was imported exports, and imports again to as many relations.
+		out, err := bods.Export(im.Graph, bods.ExportOptions{StatementDate: statementDate})
+		if err != nil {
+			t.Fatalf("export of an imported graph: %v", err)
+		}
+		var buf bytes.Buffer
+		if err := out.WriteJSONLines(&buf); err != nil {
+			t.Fatal(err)
+		}
+		again, err := bods.Import(&buf, bods.ImportOptions{NewID: func() string { n++; return fmt.Sprint("id", n) }})
+		if err != nil {
+			t.Fatalf("import of a re-export: %v", err)
+		}
+		if len(again.Graph.Relations) != len(im.Graph.Relations) || len(again.Report.Disagreements) != 0 {
+			t.Fatalf("re-import: %d relations (was %d), report %+v", len(again.Graph.Relations), len(im.Graph.Relations), again.Report)
 		}
 	})
 }
