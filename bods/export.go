@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"slices"
 	"time"
 
@@ -69,7 +70,8 @@ func RecordID(ownerID, mainCompanyID string) string { return ownerID + "/" + mai
 // Record ids are the dossier ids. A statement id is the SHA-256 (hex) of
 // the record id, the statement date and the record details, so exporting
 // the same case twice gives the same ids, and a change gives new ones.
-// A bad option is a *validation.Error; a graph without a main company is
+// A bad option (no statement date, an invalid policy, a publisher URL that
+// is not absolute) is a *validation.Error; a graph without a main company is
 // ErrNoMainCompany.
 func Export(g relation.Graph, opts ExportOptions) (Package, error) {
 	var l validation.List
@@ -77,6 +79,11 @@ func Export(g relation.Graph, opts ExportOptions) (Package, error) {
 		l.Add("statement_date", validation.CodeRequired, "the statement date is required")
 	}
 	l.Merge("policy", opts.Policy.Validate())
+	if u := opts.Publisher.URL; u != "" {
+		if parsed, err := url.Parse(u); err != nil || !parsed.IsAbs() {
+			l.Add("publisher.url", validation.CodeInvalidFormat, "must be an absolute URL")
+		}
+	}
 	if err := l.Err(); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package bods_test
 
 import (
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/dossierkit/dossier/entity"
 	"github.com/dossierkit/dossier/ownership"
 	"github.com/dossierkit/dossier/relation"
+	"github.com/dossierkit/dossier/validation"
 )
 
 var statementDate = time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
@@ -244,11 +246,17 @@ func boolText(b bool) string {
 }
 
 func TestExportRefuses(t *testing.T) {
-	if _, err := bods.Export(starkGraph(t), bods.ExportOptions{}); err == nil {
-		t.Fatal("no statement date accepted")
+	for name, opts := range map[string]bods.ExportOptions{
+		"no statement date":  {},
+		"relative publisher": {StatementDate: statementDate, Publisher: bods.Publisher{URL: "example.org/x"}},
+		"invalid policy":     {StatementDate: statementDate, Policy: ownership.Policy{Comparator: 7}},
+	} {
+		if _, err := bods.Export(starkGraph(t), opts); !errors.Is(err, validation.ErrInvalid) {
+			t.Errorf("%s: %v, want a validation error", name, err)
+		}
 	}
 	g := relation.Graph{Individuals: []entity.Individual{{ID: "p", FirstName: "Pat"}}}
-	if _, err := bods.Export(g, bods.ExportOptions{StatementDate: statementDate}); err != bods.ErrNoMainCompany {
+	if _, err := bods.Export(g, bods.ExportOptions{StatementDate: statementDate}); !errors.Is(err, bods.ErrNoMainCompany) {
 		t.Fatalf("no main company: %v", err)
 	}
 }
