@@ -9,9 +9,10 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/dossierkit/dossier/casefile"
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/customprop"
-	"github.com/dossierkit/dossier/casefile"
+	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/internal/jsonobj"
 	"github.com/dossierkit/dossier/patch"
 	"github.com/dossierkit/dossier/storage"
@@ -183,7 +184,21 @@ func (in *ReviewInput) UnmarshalJSON(data []byte) error {
 // ErrDuplicateExternalID (checked atomically by the store, so two
 // concurrent creates cannot both win).
 func (w *Workspace) CreateCase(ctx context.Context, in CreateCaseInput) (*cases.Case, error) {
-	actor := w.actorOf(ctx)
+	rec, events, err := w.newCaseRecord(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	saved, err := w.store.Create(ctx, rec, events...)
+	if err != nil {
+		return nil, fmt.Errorf("dossier: create case: %w", err)
+	}
+	return w.views.caseOf(saved), nil
+}
+
+// newCaseRecord validates in and returns the record of a new case and the
+// events of its creation, unsaved; bad input is a *validation.Error
+// listing every problem.
+func (w *Workspace) newCaseRecord(ctx context.Context, in CreateCaseInput) (*storage.Record, []event.Event, error) {
 	var l validation.List
 	cases.ValidateName(&l, in.Name)
 	if in.ExternalID != "" {
@@ -198,7 +213,7 @@ func (w *Workspace) CreateCase(ctx context.Context, in CreateCaseInput) (*cases.
 	props, err := w.props.Apply(customprop.TargetCase, nil, in.CustomProperties)
 	l.Merge("", err)
 	if err := l.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	now := w.now()
 	rec, events := casefile.NewRecord(cases.Case{
@@ -210,12 +225,8 @@ func (w *Workspace) CreateCase(ctx context.Context, in CreateCaseInput) (*cases.
 		CustomProperties: props,
 		CreatedAt:        now,
 		UpdatedAt:        now,
-	}, w.rules, actor, w.newID)
-	saved, err := w.store.Create(ctx, rec, events...)
-	if err != nil {
-		return nil, fmt.Errorf("dossier: create case: %w", err)
-	}
-	return w.views.caseOf(saved), nil
+	}, w.rules, w.actorOf(ctx), w.newID)
+	return rec, events, nil
 }
 
 func validateSettableStatus(l *validation.List, s cases.Status, op string) {

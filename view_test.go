@@ -1,6 +1,7 @@
 package dossier_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"iter"
@@ -12,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/dossierkit/dossier"
+	"github.com/dossierkit/dossier/bods"
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/customprop"
 	"github.com/dossierkit/dossier/entity"
@@ -126,6 +128,15 @@ func TestEveryReadHidesArchivedProperties(t *testing.T) {
 		"CreateCase": func() []any {
 			r, err := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "Other"})
 			return []any{r, err}
+		},
+		"ImportBODS": func() []any {
+			pkg, err := w.ExportBODS(ctx, c.ID, bods.ExportOptions{StatementDate: at})
+			if err != nil {
+				return []any{nil, nil, err}
+			}
+			data, _ := json.Marshal(pkg)
+			r, report, err := w.ImportBODS(ctx, dossier.CreateCaseInput{Name: "Imported"}, bytes.NewReader(data), dossier.ImportBODSOptions{})
+			return []any{r, report, err}
 		},
 		"GetCase":     func() []any { r, err := w.GetCase(ctx, c.ID); return []any{r, err} },
 		"GetCaseByID": func() []any { r, err := w.GetCaseByID(ctx, c.ID); return []any{r, err} },

@@ -11,7 +11,10 @@
 //
 // Percentages are a [Percentage]: an exact decimal from 0 to 100 with at
 // most two decimals, or unknown (the zero value, JSON null). Unknown is never
-// 0. No float64 is involved anywhere, in Go or on the wire.
+// 0. A relation's percentage may also be a band (a lower and an upper
+// bound, each inclusive or exclusive), carried on the wire in the
+// extension member named with [BandSuffix]; an individual's declared
+// total may not. No float64 is involved anywhere, in Go or on the wire.
 //
 // # Field rules
 //

@@ -139,8 +139,8 @@ func (i Individual) validateFields(l *validation.List, now time.Time) {
 	i.Address.validate(l, "address")
 	ValidateRoles(l, "roles", i.Roles)
 	checkText(l, "position", i.Position, MaxTextLen, false)
-	l.Merge("ownership_percentage", i.OwnershipPercentage.Validate())
-	l.Merge("voting_rights_percentage", i.VotingRightsPercentage.Validate())
+	validateDeclaredTotal(l, "ownership_percentage", i.OwnershipPercentage)
+	validateDeclaredTotal(l, "voting_rights_percentage", i.VotingRightsPercentage)
 
 	if i.Email == "" && i.IsBusinessContact {
 		l.Add("email", validation.CodeRequired, "email is required for a business contact")
