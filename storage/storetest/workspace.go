@@ -27,7 +27,8 @@ import (
 // risk, reviews due, the audit trail with actors and changes (also after a
 // delete), conditional writes, and concurrent writers losing no update. It
 // proves that the domain rules hold over the adapter, not only over the
-// contract's single calls; an adapter's tests call it beside Run.
+// contract's single calls. Run calls it (as its "Workspace" subtest), so
+// every adapter that runs the suite runs the scenarios too.
 func RunWorkspace(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	t.Helper()
 	tests := []struct {
