@@ -4,16 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"iter"
+
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/dossierkit/dossier/casefile"
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/customprop"
 	"github.com/dossierkit/dossier/event"
+	"github.com/dossierkit/dossier/internal/jsonobj"
 	"github.com/dossierkit/dossier/patch"
-	"github.com/dossierkit/dossier/risk"
 	"github.com/dossierkit/dossier/storage"
 	"github.com/dossierkit/dossier/validation"
 )
@@ -43,17 +44,33 @@ type CreateCaseInput struct {
 func (in *CreateCaseInput) UnmarshalJSON(data []byte) error {
 	var v CreateCaseInput
 	var ext *string
-	if err := patch.DecodeObject(data, map[string]any{
+	if err := decodeChecked(data, map[string]any{
 		"name": &v.Name, "external_id": &ext, "status": &v.Status, "metadata": &v.Metadata,
 		"custom_properties": &v.CustomProperties,
+	}, func(l *validation.List) {
+		if ext != nil {
+			v.ExternalID = *ext
+		}
+		v.checkInput(l)
 	}); err != nil {
 		return err
 	}
-	if ext != nil {
-		v.ExternalID = *ext
-	}
 	*in = v
 	return nil
+}
+
+// checkInput records the problems CreateCase finds without the workspace
+// (its custom property definitions), so that a payload that also fails to
+// decode reports them too.
+func (in CreateCaseInput) checkInput(l *validation.List) {
+	cases.ValidateName(l, in.Name)
+	if in.ExternalID != "" {
+		cases.ValidateExternalID(l, in.ExternalID)
+	}
+	if in.Status != "" {
+		validateSettableStatus(l, in.Status, "create")
+	}
+	l.Merge("", in.Metadata.Validate())
 }
 
 // UpdateCaseInput is what UpdateCase takes: only the fields present are
@@ -79,9 +96,25 @@ type UpdateCaseInput struct {
 // as a *validation.Error.
 func (in *UpdateCaseInput) UnmarshalJSON(data []byte) error {
 	var v UpdateCaseInput
-	if err := patch.DecodeObject(data, map[string]any{
+	if err := decodeChecked(data, map[string]any{
 		"name": &v.Name, "external_id": &v.ExternalID, "status": &v.Status, "metadata": &v.Metadata,
 		"custom_properties": &v.CustomProperties,
+	}, func(l *validation.List) {
+		if v.Name.IsNull() {
+			l.Add("name", validation.CodeRequired, "name cannot be null")
+		} else if name, ok := v.Name.Get(); ok {
+			cases.ValidateName(l, name)
+		}
+		if ext, ok := v.ExternalID.Get(); ok {
+			cases.ValidateExternalID(l, ext)
+		}
+		if v.Status.IsNull() {
+			l.Add("status", validation.CodeRequired, "status cannot be null")
+		} else if status, ok := v.Status.Get(); ok {
+			validateSettableStatus(l, status, "update")
+		}
+		md, _ := v.Metadata.Get()
+		l.Merge("", md.Validate())
 	}); err != nil {
 		return err
 	}
@@ -113,25 +146,59 @@ type ReviewInput struct {
 // as a *validation.Error.
 func (in *ReviewInput) UnmarshalJSON(data []byte) error {
 	var v ReviewInput
-	var comment *string
-	if err := patch.DecodeObject(data, map[string]any{
+	var comment, reviewedAt *string
+	if err := decodeChecked(data, map[string]any{
 		"status": &v.Status, "comment": &comment, "reviewer_type": &v.ReviewerType,
-		"reviewed_at": &v.ReviewedAt, "next_review_at": &v.NextReviewAt,
+		"reviewed_at": &reviewedAt, "next_review_at": &v.NextReviewAt,
+	}, func(l *validation.List) {
+		if comment != nil {
+			v.Comment = *comment
+		}
+		if reviewedAt != nil {
+			// Only a time that encodes back is accepted (years 0000-9999).
+			if t, ok := jsonobj.ParseTime(*reviewedAt); ok {
+				v.ReviewedAt = t
+			} else {
+				l.Add("reviewed_at", validation.CodeInvalidFormat, "reviewed_at must be an RFC 3339 date-time such as 2024-05-01T09:30:00Z")
+			}
+		}
+		if v.Status != "" && !v.Status.Valid() {
+			l.Addf("status", validation.CodeInvalidValue, "review status must be approved, rejected or closed, got %q", v.Status)
+		}
+		if v.ReviewerType != "" && !v.ReviewerType.Valid() {
+			l.Addf("reviewer_type", validation.CodeInvalidValue, "reviewer_type must be user, system or api, got %q", v.ReviewerType)
+		}
+		if n := utf8.RuneCountInString(v.Comment); n > MaxCommentLen {
+			l.Addf("comment", validation.CodeTooLong, "comment has %d characters, at most %d allowed", n, MaxCommentLen)
+		}
 	}); err != nil {
 		return err
-	}
-	if comment != nil {
-		v.Comment = *comment
 	}
 	*in = v
 	return nil
 }
 
-// CreateCase validates in and stores a new case with a new id. Invalid input
-// is a *validation.Error listing every problem; an external id already used
-// by another case is ErrDuplicateExternalID (checked atomically by the
-// store, so two concurrent creates cannot both win).
+// CreateCase validates in and stores a new case with a new id, with its
+// Case.Created event. Invalid input is a *validation.Error listing every
+// problem; an external id already used by another case is
+// ErrDuplicateExternalID (checked atomically by the store, so two
+// concurrent creates cannot both win).
 func (w *Workspace) CreateCase(ctx context.Context, in CreateCaseInput) (*cases.Case, error) {
+	rec, events, err := w.newCaseRecord(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	saved, err := w.store.Create(ctx, rec, events...)
+	if err != nil {
+		return nil, fmt.Errorf("dossier: create case: %w", err)
+	}
+	return w.views.caseOf(saved), nil
+}
+
+// newCaseRecord validates in and returns the record of a new case and the
+// events of its creation, unsaved; bad input is a *validation.Error
+// listing every problem.
+func (w *Workspace) newCaseRecord(ctx context.Context, in CreateCaseInput) (*storage.Record, []event.Event, error) {
 	var l validation.List
 	cases.ValidateName(&l, in.Name)
 	if in.ExternalID != "" {
@@ -146,26 +213,20 @@ func (w *Workspace) CreateCase(ctx context.Context, in CreateCaseInput) (*cases.
 	props, err := w.props.Apply(customprop.TargetCase, nil, in.CustomProperties)
 	l.Merge("", err)
 	if err := l.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	now := w.now()
-	rec := &storage.Record{Case: cases.Case{
-		ID:         w.newID(),
-		ExternalID: in.ExternalID,
-		Name:       in.Name,
-		Status:     status,
-		Metadata:   in.Metadata.Clone(),
-		CreatedAt:  now,
-		UpdatedAt:  now,
-	}}
-	rec.Case.CustomProperties = props
-	w.derive(rec, now)
-	rec.Events = []event.Event{w.newEvent(ctx, rec.Case.ID, event.CaseCreated, "", rec.Case.ID, w.viewCase(rec.Case), now)}
-	saved, err := w.store.Create(ctx, rec)
-	if err != nil {
-		return nil, fmt.Errorf("dossier: create case: %w", err)
-	}
-	return w.viewCase(saved.Case), nil
+	rec, events := casefile.NewRecord(cases.Case{
+		ID:               w.newID(),
+		ExternalID:       in.ExternalID,
+		Name:             in.Name,
+		Status:           status,
+		Metadata:         in.Metadata.Clone(),
+		CustomProperties: props,
+		CreatedAt:        now,
+		UpdatedAt:        now,
+	}, w.rules, w.actorOf(ctx), w.newID)
+	return rec, events, nil
 }
 
 func validateSettableStatus(l *validation.List, s cases.Status, op string) {
@@ -187,13 +248,19 @@ func (w *Workspace) GetCase(ctx context.Context, idOrExternalID string) (*cases.
 	if err != nil {
 		return nil, fmt.Errorf("dossier: get case %q: %w", idOrExternalID, err)
 	}
-	return w.viewCase(rec.Case), nil
+	return w.views.caseOf(rec), nil
 }
 
 // GetRecord returns the whole stored aggregate of a case (the case, its
-// entities, relations, checks and risk history), by case id only.
+// entities, relations, checks, risk history and version), by case id only,
+// without the values of archived custom properties. Its individuals carry
+// their declared totals, as stored.
 func (w *Workspace) GetRecord(ctx context.Context, caseID string) (*storage.Record, error) {
-	return w.load(ctx, caseID)
+	rec, err := w.load(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	return w.views.record(rec), nil
 }
 
 // UpdateCase changes the fields present in in. Every problem of the input is
@@ -230,8 +297,8 @@ func (w *Workspace) UpdateCase(ctx context.Context, caseID string, in UpdateCase
 	if !in.Name.Present() && !in.ExternalID.Present() && !in.Status.Present() && !in.Metadata.Present() && len(in.CustomProperties) == 0 {
 		return w.GetCaseByID(ctx, caseID)
 	}
-	rec, err := w.mutate(ctx, caseID, func(rec *storage.Record, now time.Time) error {
-		c := &rec.Case
+	rec, err := w.change(ctx, caseID, func(ch *casefile.Change) error {
+		c := ch.Case()
 		if setStatus {
 			if err := cases.CheckUpdate(c.Status, status); err != nil {
 				return err
@@ -259,7 +326,7 @@ func (w *Workspace) UpdateCase(ctx context.Context, caseID string, in UpdateCase
 	if err != nil {
 		return nil, err
 	}
-	return w.viewCase(rec.Case), nil
+	return w.views.caseOf(rec), nil
 }
 
 // GetCaseByID returns the case with this id (never matched against external
@@ -269,7 +336,7 @@ func (w *Workspace) GetCaseByID(ctx context.Context, caseID string) (*cases.Case
 	if err != nil {
 		return nil, err
 	}
-	return w.viewCase(rec.Case), nil
+	return w.views.caseOf(rec), nil
 }
 
 // ReviewCase records a review decision and moves the case to its status:
@@ -304,7 +371,8 @@ func (w *Workspace) ReviewCase(ctx context.Context, caseID string, in ReviewInpu
 		return nil, err
 	}
 	reviewID := w.newID()
-	rec, err := w.mutate(ctx, caseID, func(rec *storage.Record, now time.Time) error {
+	rec, err := w.change(ctx, caseID, func(ch *casefile.Change) error {
+		now := ch.Now()
 		reviewedAt := in.ReviewedAt.UTC()
 		if in.ReviewedAt.IsZero() {
 			reviewedAt = now
@@ -320,11 +388,7 @@ func (w *Workspace) ReviewCase(ctx context.Context, caseID string, in ReviewInpu
 		if err := l.Err(); err != nil {
 			return err
 		}
-		c := &rec.Case
-		if err := cases.CheckReview(c.Status, in.Status); err != nil {
-			return err
-		}
-		review := &cases.Review{
+		review := cases.Review{
 			ID:           reviewID,
 			Status:       in.Status,
 			ReviewerType: reviewer,
@@ -333,131 +397,46 @@ func (w *Workspace) ReviewCase(ctx context.Context, caseID string, in ReviewInpu
 		if comment != "" {
 			review.Comment = &comment
 		}
-		rec.Schedule = cases.ReviewSchedule{}
-		if in.Status == cases.ReviewApproved {
-			var exp *cases.Date
-			if hasExplicit {
-				exp = &explicit
-			}
-			review.NextReviewAt, rec.Schedule = cases.NextReview(reviewedAt, currentLevel(rec), w.settings.ReviewPeriods, exp, in.NextReviewAt.IsNull())
+		var next *cases.Date
+		if hasExplicit {
+			next = &explicit
 		}
-		c.Review = review
-		c.Status = cases.Status(in.Status)
-		return nil
+		return ch.SetReview(review, next, in.NextReviewAt.IsNull())
 	})
 	if err != nil {
 		return nil, err
 	}
-	return w.viewCase(rec.Case), nil
-}
-
-// currentLevel is the level of the case's current risk, not_defined without
-// one.
-func currentLevel(rec *storage.Record) risk.Level {
-	if r := rec.Risks.Current(); r != nil {
-		return r.Level
-	}
-	return risk.LevelNotDefined
+	return w.views.caseOf(rec), nil
 }
 
 // DeleteCase removes a case and everything in it, recording a Case.Deleted
-// event (the case as it was) in the same atomic step; the case's events not
-// yet drained stay pending. ErrNotFound when there is no such case.
+// event (the case as it was) in the same atomic step. The case's audit log
+// is kept (see Events and PurgeEvents) and its events not yet drained stay
+// pending. ErrNotFound when there is no such case. With IfMatch, the
+// delete is conditional like any change.
 func (w *Workspace) DeleteCase(ctx context.Context, caseID string) error {
-	for attempt := 1; ; attempt++ {
+	actor := w.actorOf(ctx)
+	expected, conditional, err := ifMatchOf(ctx)
+	if err != nil {
+		return err
+	}
+	return w.retry(ctx, caseID, conditional, func() error {
 		rec, err := w.load(ctx, caseID)
 		if err != nil {
 			return err
 		}
-		gone := w.newEvent(ctx, caseID, event.CaseDeleted, "", caseID, w.viewCase(rec.Case), w.now())
-		err = w.store.Delete(ctx, caseID, rec.Version, gone)
-		if err == nil {
-			return nil
+		if conditional && rec.Version != expected {
+			return &StaleVersionError{Expected: expected, Current: rec.Version}
 		}
-		if !errors.Is(err, storage.ErrConflict) || attempt >= w.maxAttempts {
+		now := w.now()
+		gone := casefile.DeletedEvent(rec, w.rules, now, actor, w.newID)
+		err = w.store.Delete(ctx, caseID, rec.Version, now, gone)
+		if err != nil {
+			if conditional && errors.Is(err, storage.ErrConflict) {
+				return &StaleVersionError{Expected: expected, err: err}
+			}
 			return fmt.Errorf("dossier: delete case %s: %w", caseID, err)
 		}
-		if err := backoff(ctx, attempt); err != nil {
-			return err
-		}
-	}
-}
-
-// ListOptions selects the cases ListCases returns.
-type ListOptions struct {
-	// After is the Next cursor of the previous page ("" for the first).
-	After string
-	// Limit is the page size: 0 means storage.DefaultPageSize, at most
-	// storage.MaxPageSize.
-	Limit int
-	// Statuses keeps only cases in these statuses (all when empty).
-	Statuses []cases.Status
-}
-
-// CasePage is one page of cases, in ascending id order.
-type CasePage struct {
-	Cases []cases.Case `json:"cases"`
-	// Next is the cursor of the next page, "" after the last one.
-	Next string `json:"next"`
-}
-
-func (o ListOptions) filter() (storage.Filter, error) {
-	var l validation.List
-	if o.Limit < 0 {
-		l.Add("limit", validation.CodeOutOfRange, "limit must not be negative")
-	}
-	f := storage.Filter{After: o.After, Limit: o.Limit}
-	for i, s := range o.Statuses {
-		if !s.Valid() {
-			l.Addf(validation.Index("statuses", i), validation.CodeInvalidValue, "unknown status %q", s)
-		}
-		f.Statuses = append(f.Statuses, string(s))
-	}
-	return f, l.Err()
-}
-
-// ListCases returns one page of cases.
-func (w *Workspace) ListCases(ctx context.Context, opts ListOptions) (CasePage, error) {
-	f, err := opts.filter()
-	if err != nil {
-		return CasePage{}, err
-	}
-	page, err := w.store.List(ctx, f)
-	if err != nil {
-		return CasePage{}, fmt.Errorf("dossier: list cases: %w", err)
-	}
-	out := CasePage{Next: page.Next, Cases: make([]cases.Case, len(page.Records))}
-	for i, r := range page.Records {
-		out.Cases[i] = *w.viewCase(r.Case)
-	}
-	return out, nil
-}
-
-// AllCases iterates over every case matching opts (After and Limit set the
-// start and the page size used underneath), stopping at the first error,
-// which it yields with a nil case.
-func (w *Workspace) AllCases(ctx context.Context, opts ListOptions) iter.Seq2[*cases.Case, error] {
-	return func(yield func(*cases.Case, error) bool) {
-		f, err := opts.filter()
-		if err != nil {
-			yield(nil, err)
-			return
-		}
-		for rec, err := range storage.All(ctx, w.store, f) {
-			if err != nil {
-				yield(nil, fmt.Errorf("dossier: list cases: %w", err))
-				return
-			}
-			if !yield(w.viewCase(rec.Case), nil) {
-				return
-			}
-		}
-	}
-}
-
-// viewCase returns c as callers see it: without the values of archived
-// custom properties.
-func (w *Workspace) viewCase(c cases.Case) *cases.Case {
-	c.CustomProperties = w.props.Visible(customprop.TargetCase, c.CustomProperties)
-	return &c
+		return nil
+	})
 }

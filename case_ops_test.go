@@ -8,11 +8,13 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/dossierkit/dossier"
 	"github.com/dossierkit/dossier/cases"
+	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/patch"
 	"github.com/dossierkit/dossier/relation"
 	"github.com/dossierkit/dossier/risk"
@@ -492,7 +494,7 @@ func TestReviewFromJSON(t *testing.T) {
 // so the final version counts every update.
 func TestConcurrentUpdatesThroughWorkspace(t *testing.T) {
 	ctx := context.Background()
-	w := newWorkspace(t, dossier.Settings{}, dossier.WithMaxAttempts(1000))
+	w := newWorkspace(t, dossier.Settings{}, dossier.WithRetryTimeout(time.Minute))
 	c, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "A"})
 	const workers, each = 12, 15
 	var wg sync.WaitGroup
@@ -520,16 +522,23 @@ func TestConcurrentUpdatesThroughWorkspace(t *testing.T) {
 }
 
 // conflictingStore reports a version conflict on every update.
-type conflictingStore struct{ storage.Store }
+type conflictingStore struct {
+	storage.Store
+	updates atomic.Int64
+}
 
-func (conflictingStore) Update(context.Context, *storage.Record) (*storage.Record, error) {
+func (s *conflictingStore) Update(context.Context, *storage.Record, ...event.Event) (*storage.Record, error) {
+	s.updates.Add(1)
 	return nil, storage.ErrConflict
 }
 
+// TestRetryIsBounded: a change that keeps conflicting is retried for the
+// retry timeout (many attempts, not a small count), then fails with
+// ErrConflict and saves nothing.
 func TestRetryIsBounded(t *testing.T) {
 	ctx := context.Background()
-	st := conflictingStore{newMemoryStore()}
-	w, err := dossier.New(st, dossier.Settings{}, dossier.WithMaxAttempts(3))
+	st := &conflictingStore{Store: newMemoryStore()}
+	w, err := dossier.New(st, dossier.Settings{}, dossier.WithRetryTimeout(100*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -537,9 +546,17 @@ func TestRetryIsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	start := time.Now()
 	_, err = w.UpdateCase(ctx, c.ID, dossier.UpdateCaseInput{Name: patch.Value("B")})
-	if !errors.Is(err, dossier.ErrConflict) || !strings.Contains(err.Error(), "attempt 3 of 3") {
+	took := time.Since(start)
+	if !errors.Is(err, dossier.ErrConflict) {
 		t.Fatalf("got %v", err)
+	}
+	if took < 100*time.Millisecond || took > 10*time.Second {
+		t.Fatalf("gave up after %v, want about the 100ms timeout", took)
+	}
+	if n := st.updates.Load(); n < 3 {
+		t.Fatalf("%d attempts in %v", n, took)
 	}
 	if got, _ := w.GetCase(ctx, c.ID); got.Name != "A" {
 		t.Fatalf("name = %q", got.Name)
@@ -602,6 +619,7 @@ func TestHTTPStatus(t *testing.T) {
 		{nil, 200},
 		{validation.New("name", validation.CodeRequired, "x"), 400},
 		{fmt.Errorf("wrapped: %w", dossier.ErrNotFound), 404},
+		{dossier.ErrStaleVersion, 412},
 		{dossier.ErrConflict, 409},
 		{dossier.ErrDuplicateExternalID, 409},
 		{&cases.TransitionError{From: "closed", To: "approved", Via: "review"}, 409},

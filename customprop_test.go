@@ -44,7 +44,7 @@ func TestCaseCustomProperties(t *testing.T) {
 	}
 	c, err := w.CreateCase(ctx, in)
 	if err != nil {
-		t.Fatalf("the seed's payload was refused: %v", err)
+		t.Fatalf("the Dotfile API's example payload was refused: %v", err)
 	}
 	if v, ok := c.CustomProperties.Get("ubo_us_citizen"); !ok || fmt.Sprint(v.Bool()) != "true true" {
 		t.Fatalf("ubo_us_citizen = %v", c.CustomProperties)
@@ -70,7 +70,7 @@ func TestCaseCustomProperties(t *testing.T) {
 	if s, ok := countries.Strings(); !ok || fmt.Sprint(s) != "[FR]" {
 		t.Fatalf("untouched key changed: %v", countries)
 	}
-	evs, _ := w.Events(ctx, c.ID)
+	evs := allEvents(t, w, c.ID)
 	if last := evs[len(evs)-1]; last.Name() != "Case.InfoUpdated" {
 		t.Fatalf("custom property change recorded %s", last.Name())
 	}
@@ -161,7 +161,7 @@ func TestConcurrentPartialWrites(t *testing.T) {
 	for i := range n {
 		defs = append(defs, customprop.Definition{Key: fmt.Sprintf("k%02d", i), Label: "k", Type: customprop.TypeText, Target: customprop.TargetCase})
 	}
-	w := newWorkspace(t, dossier.Settings{CustomProperties: defs}, dossier.WithMaxAttempts(1000))
+	w := newWorkspace(t, dossier.Settings{CustomProperties: defs}, dossier.WithRetryTimeout(time.Minute))
 	c, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "A"})
 	var wg sync.WaitGroup
 	for i := range n {

@@ -9,30 +9,39 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/dossierkit/dossier/casefile"
 	"github.com/dossierkit/dossier/customprop"
+	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/storage"
 )
 
-// DefaultMaxAttempts is how many times a Workspace runs one change when the
-// store keeps reporting a version conflict (see WithMaxAttempts).
-const DefaultMaxAttempts = 10
+// DefaultRetryTimeout is how long a Workspace keeps re-applying one change
+// while the store reports that another writer saved the case in between
+// (see WithRetryTimeout).
+const DefaultRetryTimeout = 5 * time.Second
 
 // Workspace is the entry point of dossier: it holds a store and the
 // workspace settings, and every operation on a case goes through it. Each
 // change loads the case's record, applies the domain rules to a private copy
-// and saves it in one atomic, versioned write; when another writer saved the
-// case in between, the change is re-applied on the fresh record, up to the
-// configured number of attempts. A refused change saves nothing.
+// (package casefile), and saves it with the events of the change in one
+// atomic, versioned write; when another writer saved the case in between,
+// the change is re-applied on the fresh record, for up to the retry timeout.
+// A refused change saves nothing.
 //
 // A Workspace is safe for concurrent use by many goroutines; its settings
 // never change after New.
 type Workspace struct {
-	store       storage.Store
-	settings    Settings
-	props       *customprop.Set // compiled settings.CustomProperties
-	clock       func() time.Time
-	ids         func() string
-	maxAttempts int
+	store        storage.Store
+	settings     Settings
+	props        *customprop.Set // compiled settings.CustomProperties
+	views        views
+	rules        *casefile.Rules
+	clock        func() time.Time
+	ids          func() string
+	retryTimeout time.Duration
+	maxAttempts  int
+	actor        event.Actor
+	optErr       error
 }
 
 // Option configures a Workspace.
@@ -43,22 +52,45 @@ type Option func(*Workspace)
 func WithClock(now func() time.Time) Option { return func(w *Workspace) { w.clock = now } }
 
 // WithIDGenerator sets the function that makes ids of cases, reviews,
-// entities, relations, checks and risks (default: random UUID v4 strings).
-// It must return unique ids and be safe for concurrent use; tests and
-// examples use it for reproducible output.
+// entities, relations, checks, risks and events (default: random UUID v4
+// strings). It must return unique ids and be safe for concurrent use; tests
+// and examples use it for reproducible output.
 func WithIDGenerator(newID func() string) Option { return func(w *Workspace) { w.ids = newID } }
 
-// WithMaxAttempts sets how many times one change is tried when the store
-// reports a version conflict (default DefaultMaxAttempts; values below 1
-// mean 1). Between attempts the Workspace waits a short, jittered, growing
-// delay. When every attempt conflicts, the change fails with an error that
-// matches ErrConflict and nothing is saved.
+// WithRetryTimeout sets how long one change is re-applied while the store
+// reports a version conflict, that is while other writers keep saving the
+// same case (default DefaultRetryTimeout; 0 or less means a single
+// attempt). Between attempts the Workspace waits a jittered delay that
+// grows from about a millisecond to 100 ms. When the time is up, the change
+// fails with an error that matches ErrConflict and nothing is saved. A
+// change carrying an expected version (IfMatch) is never retried.
+func WithRetryTimeout(d time.Duration) Option {
+	return func(w *Workspace) { w.retryTimeout = max(d, 0) }
+}
+
+// WithMaxAttempts also caps the number of attempts of one change (values
+// below 1 mean no cap, the default): retries end at the retry timeout or
+// after n attempts, whichever comes first.
 func WithMaxAttempts(n int) Option {
-	return func(w *Workspace) { w.maxAttempts = max(n, 1) }
+	return func(w *Workspace) { w.maxAttempts = max(n, 0) }
+}
+
+// WithDefaultActor sets the actor named by the events of changes made with
+// a context that carries none (see WithActor). The default is
+// DefaultActor. New fails with a *validation.Error when actor is not valid
+// (see ValidateActor).
+func WithDefaultActor(actor event.Actor) Option {
+	return func(w *Workspace) {
+		if err := ValidateActor(actor); err != nil {
+			w.optErr = errors.Join(w.optErr, err)
+		}
+		w.actor = actor
+	}
 }
 
 // New returns a Workspace over store with the given settings. It fails with
-// a *validation.Error (matching ErrInvalid) when the settings are invalid.
+// a *validation.Error (matching ErrInvalid) when the settings or an option
+// are invalid.
 func New(store storage.Store, settings Settings, opts ...Option) (*Workspace, error) {
 	if store == nil {
 		return nil, errors.New("dossier: New: nil store")
@@ -68,16 +100,22 @@ func New(store storage.Store, settings Settings, opts ...Option) (*Workspace, er
 		return nil, fmt.Errorf("dossier: settings: %w", err)
 	}
 	w := &Workspace{
-		store:       store,
-		settings:    s,
-		props:       props,
-		clock:       time.Now,
-		ids:         uuid.NewString,
-		maxAttempts: DefaultMaxAttempts,
+		store:        store,
+		settings:     s,
+		props:        props,
+		clock:        time.Now,
+		ids:          uuid.NewString,
+		retryTimeout: DefaultRetryTimeout,
+		actor:        DefaultActor,
 	}
 	for _, o := range opts {
 		o(w)
 	}
+	if w.optErr != nil {
+		return nil, fmt.Errorf("dossier: options: %w", w.optErr)
+	}
+	w.views = views{props: props, ownership: s.Ownership}
+	w.rules = &casefile.Rules{Views: w.views, ReviewPeriods: s.ReviewPeriods, Properties: props}
 	return w, nil
 }
 
@@ -88,8 +126,8 @@ func (w *Workspace) now() time.Time { return w.clock().UTC() }
 
 func (w *Workspace) newID() string { return w.ids() }
 
-// errNoChange, returned by a mutate function, means the operation changes
-// nothing: mutate saves nothing and returns the loaded record.
+// errNoChange, returned by a change function, means the operation changes
+// nothing: change saves nothing and returns the loaded record.
 var errNoChange = errors.New("no change")
 
 // load returns the record of caseID.
@@ -101,65 +139,90 @@ func (w *Workspace) load(ctx context.Context, caseID string) (*storage.Record, e
 	return rec, nil
 }
 
-// mutate loads the record of caseID, lets fn change a private copy of it,
-// derives the computed fields (flags, current risk...) and saves the record
-// with the loaded version. On a version conflict it waits briefly, reloads
-// and runs fn again, so fn must depend only on the record and its own
-// inputs. If fn returns an error nothing is saved; errNoChange returns the
-// loaded record unsaved, and so does a change that leaves the record as it
-// was. A saved change carries the events that describe it (changeEvents),
-// after any events fn appended itself.
-func (w *Workspace) mutate(ctx context.Context, caseID string, fn func(rec *storage.Record, now time.Time) error) (*storage.Record, error) {
-	for attempt := 1; ; attempt++ {
+// change loads the record of caseID, lets fn apply one operation through a
+// casefile.Change, and saves the record with the events of the change, in
+// one atomic step, at the loaded version. On a version conflict it reloads
+// and runs fn again (see retry), so fn must depend only on the record and
+// its own inputs. If fn fails nothing is saved; errNoChange, or a change
+// that leaves the record as it was, returns the loaded record unsaved.
+//
+// A context carrying an expected version (IfMatch) fails with a
+// *StaleVersionError when the stored version is another, and is not
+// retried.
+func (w *Workspace) change(ctx context.Context, caseID string, fn func(c *casefile.Change) error) (*storage.Record, error) {
+	actor := w.actorOf(ctx)
+	expected, conditional, err := ifMatchOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out *storage.Record
+	err = w.retry(ctx, caseID, conditional, func() error {
 		rec, err := w.load(ctx, caseID)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		before := rec.Clone()
-		now := w.now()
-		if err := fn(rec, now); err != nil {
+		if conditional && rec.Version != expected {
+			return &StaleVersionError{Expected: expected, Current: rec.Version}
+		}
+		ch := casefile.Begin(rec, w.rules, w.now(), actor, w.newID)
+		if err := fn(ch); err != nil {
 			if errors.Is(err, errNoChange) {
-				return before, nil
+				ch.Revert()
+				out = rec
+				return nil
 			}
-			return nil, err
+			return err
 		}
-		rec.Version = before.Version
-		w.derive(rec, now)
-		if sameRecord(before, rec) {
-			return before, nil // nothing changed: nothing to save or record
+		events, changed := ch.Finish()
+		if !changed {
+			out = rec
+			return nil
 		}
-		rec.Case.UpdatedAt = now
-		rec.Events = append(rec.Events, w.changeEvents(ctx, before, rec, now)...)
-		saved, err := w.store.Update(ctx, rec)
-		if err == nil {
-			return saved, nil
+		saved, err := w.store.Update(ctx, rec, events...)
+		if err != nil {
+			if conditional && errors.Is(err, storage.ErrConflict) {
+				return &StaleVersionError{Expected: expected, err: err}
+			}
+			return err
 		}
-		if !errors.Is(err, storage.ErrConflict) || attempt >= w.maxAttempts {
-			return nil, fmt.Errorf("dossier: save case %s (attempt %d of %d): %w", caseID, attempt, w.maxAttempts, err)
-		}
-		if err := backoff(ctx, attempt); err != nil {
-			return nil, err
-		}
-	}
-}
-
-// backoff sleeps a jittered delay that grows with attempt (about 0.5 ms,
-// 1 ms, 2 ms, ... capped at 50 ms), or until ctx is done.
-func backoff(ctx context.Context, attempt int) error {
-	d := min(time.Duration(1<<min(attempt-1, 7))*500*time.Microsecond, 50*time.Millisecond)
-	d = d/2 + rand.N(d/2+1)
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
+		out = saved
 		return nil
-	}
+	})
+	return out, err
 }
 
-// derive recomputes every field of rec that follows from the rest of it.
-func (w *Workspace) derive(rec *storage.Record, now time.Time) {
-	w.deriveChecks(rec, now)
-	w.deriveRisk(rec, now)
+// retry runs attempt until it succeeds or fails with anything but a
+// version conflict, for up to the retry timeout (and the attempt cap, when
+// set), waiting a jittered, growing delay between attempts. One loop serves
+// every write of the Workspace. A conditional write (IfMatch) is tried
+// once: a conflict means the client's version is stale.
+func (w *Workspace) retry(ctx context.Context, caseID string, once bool, attempt func() error) error {
+	start := time.Now()
+	delay := time.Millisecond
+	for n := 1; ; n++ {
+		err := attempt()
+		if err == nil {
+			return nil
+		}
+		var stale *StaleVersionError
+		if errors.As(err, &stale) {
+			return fmt.Errorf("dossier: case %s: %w", caseID, err)
+		}
+		if !errors.Is(err, storage.ErrConflict) || once {
+			return err
+		}
+		left := w.retryTimeout - time.Since(start)
+		if left <= 0 || (w.maxAttempts > 0 && n >= w.maxAttempts) {
+			return fmt.Errorf("dossier: save case %s: gave up after %d attempts in %v: %w", caseID, n, time.Since(start).Round(time.Millisecond), err)
+		}
+		d := min(delay/2+rand.N(delay/2+1), left)
+		delay = min(2*delay, 100*time.Millisecond)
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
 }

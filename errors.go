@@ -1,10 +1,6 @@
 package dossier
 
 import (
-	"context"
-	"errors"
-	"net/http"
-
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/relation"
 	"github.com/dossierkit/dossier/storage"
@@ -15,58 +11,31 @@ import (
 // a host application can match everything against one package. Errors are
 // wrapped with context; always test them with errors.Is (and errors.As for
 // *validation.Error and the detailed error types of the domain packages).
+//
+// err.Error() is for logs: it may name ids, file paths and the layers an
+// error went through. What a host sends its clients is [Problem](err), whose
+// documentation holds the one table of HTTP statuses and codes.
 var (
 	// ErrInvalid is matched by every *validation.Error: bad input, with the
-	// list of problems (HTTP 400).
+	// list of problems.
 	ErrInvalid = validation.ErrInvalid
-	// ErrNotFound: no such case or entity (HTTP 404).
+	// ErrNotFound: no such case or entity.
 	ErrNotFound = storage.ErrNotFound
-	// ErrConflict: the case kept changing under a concurrent writer and the
-	// change was given up after the configured attempts (HTTP 409).
+	// ErrConflict: the expected version was stale, or the case kept
+	// changing under concurrent writers until the change was given up.
 	ErrConflict = storage.ErrConflict
-	// ErrDuplicateExternalID: another case has this external id (HTTP 409).
+	// ErrDuplicateExternalID: another case has this external id.
 	ErrDuplicateExternalID = storage.ErrDuplicateExternalID
 	// ErrInvalidTransition: the case's status cannot move to the requested
-	// one (HTTP 409); errors.As gives a *cases.TransitionError.
+	// one; errors.As gives a *cases.TransitionError.
 	ErrInvalidTransition = cases.ErrInvalidTransition
 	// ErrOrphan: the change would leave entities unconnected to the main
-	// company (HTTP 409); errors.As gives a *relation.OrphanError naming
-	// them.
+	// company; errors.As gives a *relation.OrphanError naming them.
 	ErrOrphan = relation.ErrOrphan
 )
 
-// HTTPStatus maps an error returned by dossier to the HTTP status a host API
-// would answer with: 200 for nil, 400 for invalid input, 404 for a missing
-// case or entity, 409 for conflicts of state (duplicate external id, refused
-// transition, orphaned entity, version conflict), 499 for a canceled
-// request context, 504 for a deadline exceeded, and 500 for anything else
-// (a storage failure).
+// HTTPStatus returns the HTTP status a host API answers err with:
+// Problem(err).Status. The table is in the documentation of [Problem].
 func HTTPStatus(err error) int {
-	switch {
-	case err == nil:
-		return http.StatusOK
-	case errors.Is(err, ErrInvalid):
-		return http.StatusBadRequest
-	case errors.Is(err, ErrNotFound):
-		return http.StatusNotFound
-	case isConflict(err):
-		return http.StatusConflict
-	case errors.Is(err, context.Canceled):
-		return 499
-	case errors.Is(err, context.DeadlineExceeded):
-		return http.StatusGatewayTimeout
-	}
-	return http.StatusInternalServerError
-}
-
-// conflicts are the errors HTTPStatus maps to 409.
-var conflicts = []error{ErrConflict, ErrDuplicateExternalID, ErrInvalidTransition, ErrInvalidCheckTransition, ErrCheckOverrideRequired, ErrOrphan}
-
-func isConflict(err error) bool {
-	for _, c := range conflicts {
-		if errors.Is(err, c) {
-			return true
-		}
-	}
-	return false
+	return Problem(err).Status
 }

@@ -23,10 +23,7 @@ import (
 // skip ones.
 func eventNames(t *testing.T, w *dossier.Workspace, caseID string, skip int) []string {
 	t.Helper()
-	evs, err := w.Events(context.Background(), caseID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	evs := allEvents(t, w, caseID)
 	var out []string
 	for _, e := range evs[skip:] {
 		out = append(out, e.Name())
@@ -36,11 +33,7 @@ func eventNames(t *testing.T, w *dossier.Workspace, caseID string, skip int) []s
 
 func eventCount(t *testing.T, w *dossier.Workspace, caseID string) int {
 	t.Helper()
-	evs, err := w.Events(context.Background(), caseID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(evs)
+	return len(allEvents(t, w, caseID))
 }
 
 func TestCaseOperationEvents(t *testing.T) {
@@ -109,17 +102,20 @@ func TestCaseOperationEvents(t *testing.T) {
 }
 
 func TestEventContent(t *testing.T) {
-	ctx := dossier.WithActor(context.Background(), event.ActorUser)
+	ctx := actorCtx(t, event.ActorUser, "u-42")
 	w := newWorkspace(t, dossier.Settings{})
 	c, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "A"})
 	updated, _ := w.UpdateCase(context.Background(), c.ID, dossier.UpdateCaseInput{Name: patch.Value("B")})
-	evs, _ := w.Events(ctx, c.ID)
+	evs := allEvents(t, w, c.ID)
 	if len(evs) != 2 {
 		t.Fatalf("%d events", len(evs))
 	}
 	created, info := evs[0], evs[1]
-	if created.Actor != event.ActorUser || info.Actor != "" {
-		t.Fatalf("actors %q, %q", created.Actor, info.Actor)
+	if created.Actor != (event.Actor{Type: event.ActorUser, ID: "u-42"}) || info.Actor != dossier.DefaultActor {
+		t.Fatalf("actors %+v, %+v", created.Actor, info.Actor)
+	}
+	if len(created.Changes) != 0 || fmt.Sprint(info.Changes) != fmt.Sprint([]event.FieldChange{{Name: "name", Previous: []byte(`"A"`), Next: []byte(`"B"`)}}) {
+		t.Fatalf("changes %s, %s", created.Changes, info.Changes)
 	}
 	if created.CaseID != c.ID || created.ObjectID != c.ID || created.Seq == 0 || info.Seq <= created.Seq || created.ID == info.ID {
 		t.Fatalf("events %+v %+v", created, info)
@@ -446,7 +442,7 @@ func TestEntityEventPayloads(t *testing.T) {
 	if _, err := w.UpdateRelation(ctx, p.Relations[0].ID, relation.Update{OwnershipPercentage: patch.Value(entity.MustPercentage("40"))}); err != nil {
 		t.Fatal(err)
 	}
-	evs, _ := w.Events(ctx, c.ID)
+	evs := allEvents(t, w, c.ID)
 	var got []string
 	for _, e := range evs {
 		if e.Type != event.IndividualCreated && e.Type != event.IndividualUpdated {

@@ -15,22 +15,17 @@ import (
 	"github.com/dossierkit/dossier/validation"
 )
 
-// exampleWorkspace returns a workspace with a fixed clock and readable ids,
-// so that the examples print the same output every run.
-func exampleWorkspace(s dossier.Settings) *dossier.Workspace {
+func ExampleWorkspace_CreateCase() {
+	ctx := context.Background()
+	// A fixed clock and numbered ids make the output the same on every
+	// run; an application keeps the defaults (time.Now, random UUIDs).
 	var n atomic.Int64
-	ids := func() string { return fmt.Sprintf("id-%d", n.Add(1)) }
-	clock := func() time.Time { return time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC) }
-	w, err := dossier.New(memory.New(), s, dossier.WithClock(clock), dossier.WithIDGenerator(ids))
+	w, err := dossier.New(memory.New(), dossier.Settings{},
+		dossier.WithClock(func() time.Time { return time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC) }),
+		dossier.WithIDGenerator(func() string { return fmt.Sprintf("id-%d", n.Add(1)) }))
 	if err != nil {
 		panic(err)
 	}
-	return w
-}
-
-func ExampleWorkspace_CreateCase() {
-	ctx := context.Background()
-	w := exampleWorkspace(dossier.Settings{})
 
 	c, err := w.CreateCase(ctx, dossier.CreateCaseInput{
 		Name:       "Acme Ltd onboarding",
@@ -63,12 +58,20 @@ func ExampleWorkspace_CreateCase() {
 
 func ExampleWorkspace_UpdateCase() {
 	ctx := context.Background()
-	w := exampleWorkspace(dossier.Settings{})
+	// A fixed clock and numbered ids make the output the same on every
+	// run; an application keeps the defaults (time.Now, random UUIDs).
+	var n atomic.Int64
+	w, err := dossier.New(memory.New(), dossier.Settings{},
+		dossier.WithClock(func() time.Time { return time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC) }),
+		dossier.WithIDGenerator(func() string { return fmt.Sprintf("id-%d", n.Add(1)) }))
+	if err != nil {
+		panic(err)
+	}
 	c, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "Acme", ExternalID: "crm-42", Metadata: cases.Metadata{"a": "1"}})
 
 	// Only the fields present change: the metadata is replaced as a whole and
 	// the external id is cleared with null.
-	c, err := w.UpdateCase(ctx, c.ID, dossier.UpdateCaseInput{
+	c, err = w.UpdateCase(ctx, c.ID, dossier.UpdateCaseInput{
 		Metadata:   patch.Value(cases.Metadata{"b": "2"}),
 		ExternalID: patch.Null[string](),
 	})
@@ -87,15 +90,23 @@ func ExampleWorkspace_UpdateCase() {
 
 func ExampleWorkspace_ReviewCase() {
 	ctx := context.Background()
-	w := exampleWorkspace(dossier.Settings{
+	// A fixed clock and numbered ids make the output the same on every
+	// run; an application keeps the defaults (time.Now, random UUIDs).
+	var n atomic.Int64
+	w, err := dossier.New(memory.New(), dossier.Settings{
 		ReviewCommentRequired: true,
 		ReviewPeriods: map[risk.Level]cases.Period{
 			risk.LevelNotDefined: {Years: 1},
 		},
-	})
+	},
+		dossier.WithClock(func() time.Time { return time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC) }),
+		dossier.WithIDGenerator(func() string { return fmt.Sprintf("id-%d", n.Add(1)) }))
+	if err != nil {
+		panic(err)
+	}
 	c, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "Acme"})
 
-	_, err := w.ReviewCase(ctx, c.ID, dossier.ReviewInput{Status: cases.ReviewApproved})
+	_, err = w.ReviewCase(ctx, c.ID, dossier.ReviewInput{Status: cases.ReviewApproved})
 	fmt.Println(err)
 
 	c, _ = w.ReviewCase(ctx, c.ID, dossier.ReviewInput{Status: cases.ReviewApproved, Comment: "documents verified"})

@@ -6,12 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/dossierkit/dossier"
+	"github.com/dossierkit/dossier/cases"
+	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/storage/memory"
 	"github.com/dossierkit/dossier/validation"
 )
@@ -94,3 +97,39 @@ func wantProblem(t testing.TB, err error, path string, code validation.Code) {
 }
 
 func newMemoryStore() *memory.Store { return memory.New() }
+
+// allEvents returns the whole audit log of a case.
+func allEvents(t testing.TB, w *dossier.Workspace, caseID string) []event.Event {
+	t.Helper()
+	var out []event.Event
+	for e, err := range w.Events(context.Background(), caseID) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// collect returns the cases of an iterator, failing on any error.
+func collect(t testing.TB, seq iter.Seq2[*cases.Case, error]) []cases.Case {
+	t.Helper()
+	var out []cases.Case
+	for c, err := range seq {
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, *c)
+	}
+	return out
+}
+
+// actorCtx returns a context naming actor, failing on an invalid one.
+func actorCtx(t testing.TB, typ event.ActorType, id string) context.Context {
+	t.Helper()
+	ctx, err := dossier.WithActor(context.Background(), event.Actor{Type: typ, ID: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dossierkit/dossier/casefile"
 	"github.com/dossierkit/dossier/cases"
-	"github.com/dossierkit/dossier/patch"
 	"github.com/dossierkit/dossier/storage"
 	"github.com/dossierkit/dossier/validation"
 )
@@ -15,7 +15,7 @@ import (
 // Check errors, re-exported from package cases.
 var (
 	// ErrInvalidCheckTransition: the check cannot move from its status to
-	// the requested one (HTTP 409); errors.As gives a
+	// the requested one; errors.As gives a
 	// *cases.CheckTransitionError naming both statuses.
 	ErrInvalidCheckTransition = cases.ErrInvalidCheckTransition
 	// ErrCheckOverrideRequired: the move would change an approved or
@@ -52,17 +52,19 @@ func (in *AddCheckInput) UnmarshalJSON(data []byte) error {
 		typ                     *cases.CheckType
 		status                  *cases.CheckStatus
 	)
-	if err := patch.DecodeObject(data, map[string]any{
+	if err := decodeChecked(data, map[string]any{
 		"type": &typ, "subtype": &subtype, "status": &status,
 		"company_id": &company, "individual_id": &indiv,
+	}, func(l *validation.List) {
+		v.Type = derefCheckField(typ)
+		v.Subtype = derefCheckField(subtype)
+		v.Status = derefCheckField(status)
+		v.CompanyID = derefCheckField(company)
+		v.IndividualID = derefCheckField(indiv)
+		l.Merge("", v.spec().Validate())
 	}); err != nil {
 		return err
 	}
-	v.Type = derefCheckField(typ)
-	v.Subtype = derefCheckField(subtype)
-	v.Status = derefCheckField(status)
-	v.CompanyID = derefCheckField(company)
-	v.IndividualID = derefCheckField(indiv)
 	*in = v
 	return nil
 }
@@ -97,23 +99,9 @@ func (w *Workspace) AddCheck(ctx context.Context, caseID string, in AddCheckInpu
 		return nil, err
 	}
 	id := w.newID()
-	rec, err := w.mutate(ctx, caseID, func(rec *storage.Record, now time.Time) error {
-		var l validation.List
-		if spec.CompanyID != "" && !checkTargetCompanyExists(rec, spec.CompanyID) {
-			l.Addf("company_id", validation.CodeInvalidValue, "case %s has no company %s", caseID, spec.CompanyID)
-		}
-		if spec.IndividualID != "" && !checkTargetIndividualExists(rec, spec.IndividualID) {
-			l.Addf("individual_id", validation.CodeInvalidValue, "case %s has no individual %s", caseID, spec.IndividualID)
-		}
-		if err := l.Err(); err != nil {
-			return err
-		}
-		c, err := cases.CreateCheck(id, spec, now)
-		if err != nil {
-			return err
-		}
-		rec.Checks = append(rec.Checks, c)
-		return nil
+	rec, err := w.change(ctx, caseID, func(ch *casefile.Change) error {
+		_, err := ch.AddCheck(id, spec)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -190,37 +178,31 @@ func (w *Workspace) DeleteCheck(ctx context.Context, checkID string) error {
 	if err != nil {
 		return err
 	}
-	_, err = w.mutate(ctx, caseID, func(rec *storage.Record, _ time.Time) error {
-		i := checkIndex(rec, checkID)
-		if i < 0 {
-			return checkNotFound(checkID)
-		}
-		rec.Checks = append(rec.Checks[:i:i], rec.Checks[i+1:]...)
-		return nil
+	_, err = w.change(ctx, caseID, func(ch *casefile.Change) error {
+		return ch.DeleteCheck(checkID)
 	})
 	return err
 }
 
-// changeCheck applies fn to the check checkID inside its case's mutation and
-// returns a copy of the saved check.
+// changeCheck applies fn to the check checkID inside a change of its case
+// and returns a copy of the saved check.
 func (w *Workspace) changeCheck(ctx context.Context, checkID string, fn func(c *cases.Check, now time.Time) error) (*cases.Check, error) {
 	caseID, err := w.caseOfCheck(ctx, checkID)
 	if err != nil {
 		return nil, err
 	}
-	rec, err := w.mutate(ctx, caseID, func(rec *storage.Record, now time.Time) error {
-		i := checkIndex(rec, checkID)
-		if i < 0 {
-			return checkNotFound(checkID)
-		}
-		if err := fn(&rec.Checks[i], now); err != nil {
-			var verr *validation.Error
-			if errors.As(err, &verr) {
-				return err // input problems keep their paths, unwrapped
+	rec, err := w.change(ctx, caseID, func(ch *casefile.Change) error {
+		_, err := ch.UpdateCheck(checkID, func(c *cases.Check) error {
+			if err := fn(c, ch.Now()); err != nil {
+				var verr *validation.Error
+				if errors.As(err, &verr) {
+					return err // input problems keep their paths, unwrapped
+				}
+				return fmt.Errorf("dossier: check %s: %w", checkID, err)
 			}
-			return fmt.Errorf("dossier: check %s: %w", checkID, err)
-		}
-		return nil
+			return nil
+		})
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -241,67 +223,15 @@ func (w *Workspace) caseOfCheck(ctx context.Context, checkID string) (string, er
 }
 
 func checkNotFound(checkID string) error {
-	return fmt.Errorf("dossier: check %q: %w", checkID, ErrNotFound)
-}
-
-func checkIndex(rec *storage.Record, checkID string) int {
-	for i := range rec.Checks {
-		if rec.Checks[i].ID == checkID {
-			return i
-		}
-	}
-	return -1
+	return fmt.Errorf("dossier: %w", casefile.CheckNotFound(checkID))
 }
 
 func findCheckCopy(rec *storage.Record, checkID string) (*cases.Check, error) {
-	i := checkIndex(rec, checkID)
-	if i < 0 {
-		return nil, checkNotFound(checkID)
-	}
-	c := rec.Checks[i].Clone()
-	return &c, nil
-}
-
-func checkTargetCompanyExists(rec *storage.Record, id string) bool {
-	for _, c := range rec.Companies {
-		if c.ID == id {
-			return true
-		}
-	}
-	return false
-}
-
-func checkTargetIndividualExists(rec *storage.Record, id string) bool {
-	for _, i := range rec.Individuals {
-		if i.ID == id {
-			return true
-		}
-	}
-	return false
-}
-
-// deriveChecks recomputes the case's ContactHasActions, ReviewerHasActions
-// and Flags with cases.ComputeFlags from the checks that count: checks on
-// the case itself and checks on a company or individual of the case whose
-// IsRelevant is true. A check whose entity is not relevant, or no longer in
-// the case, does not count. The first_collect_completed latch is read from
-// the stored flags, so it never unsets.
-func (w *Workspace) deriveChecks(rec *storage.Record, _ time.Time) {
-	relevant := make(map[string]bool, len(rec.Companies)+len(rec.Individuals))
-	for _, c := range rec.Companies {
-		relevant[c.ID] = c.IsRelevant
-	}
-	for _, i := range rec.Individuals {
-		relevant[i.ID] = i.IsRelevant
-	}
-	statuses := make([]cases.CheckStatus, 0, len(rec.Checks))
 	for _, c := range rec.Checks {
-		if c.OnCase() || relevant[c.EntityID()] {
-			statuses = append(statuses, c.Status)
+		if c.ID == checkID {
+			c = c.Clone()
+			return &c, nil
 		}
 	}
-	st := cases.ComputeFlags(statuses, rec.Case.Flags.Has(cases.FlagFirstCollectCompleted))
-	rec.Case.ContactHasActions = st.ContactHasActions
-	rec.Case.ReviewerHasActions = st.ReviewerHasActions
-	rec.Case.Flags = st.Flags
+	return nil, checkNotFound(checkID)
 }

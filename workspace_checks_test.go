@@ -98,7 +98,7 @@ func chkWant(spec string) cases.FlagState {
 // TestCheckCollectionThroughWorkspace walks one case through a full
 // collection with the Workspace and checks the stored actions and flags
 // after every operation. Expected states are worked out by hand from the
-// rules in DESIGN.md.
+// rules in docs/design.md.
 func TestCheckCollectionThroughWorkspace(t *testing.T) {
 	ctx := context.Background()
 	f := newChkFixture(t)

@@ -4,13 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"time"
 
-	"github.com/dossierkit/dossier/cases"
-	"github.com/dossierkit/dossier/customprop"
+	"github.com/dossierkit/dossier/casefile"
 	"github.com/dossierkit/dossier/entity"
-	"github.com/dossierkit/dossier/ownership"
 	"github.com/dossierkit/dossier/relation"
 	"github.com/dossierkit/dossier/storage"
 	"github.com/dossierkit/dossier/validation"
@@ -38,15 +34,14 @@ import (
 // company definitions. It returns the new company with its relations.
 func (w *Workspace) AddCompany(ctx context.Context, caseID string, in entity.CompanyInput) (*relation.CompanyView, error) {
 	var id string
-	rec, err := w.changeGraph(ctx, caseID, func(g relation.Graph, env relation.Env) (relation.Graph, error) {
-		g, v, err := relation.AddCompany(g, in, env)
-		id = v.ID
-		return g, withCaseID(err, in.CaseID, caseID)
+	rec, err := w.changeGraph(ctx, caseID, func(ch *casefile.Change) (err error) {
+		id, err = ch.AddCompany(in)
+		return withCaseID(err, in.CaseID, caseID)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return w.companyView(rec, id)
+	return w.views.Company(rec, id)
 }
 
 // AddIndividual adds an individual to a case, with its relations, in one
@@ -55,20 +50,19 @@ func (w *Workspace) AddCompany(ctx context.Context, caseID string, in entity.Com
 // the individual is linked to the main company, if the case has one. See
 // relation.AddIndividual for every rule. in.CaseID, when set, must be
 // caseID. The custom properties are validated against the workspace's
-// individual definitions. The seed's example payload, decoded into an
+// individual definitions. The Dotfile API's example payload, decoded into an
 // entity.IndividualInput, is accepted as written. It returns the new
 // individual with its relations.
 func (w *Workspace) AddIndividual(ctx context.Context, caseID string, in entity.IndividualInput) (*relation.IndividualView, error) {
 	var id string
-	rec, err := w.changeGraph(ctx, caseID, func(g relation.Graph, env relation.Env) (relation.Graph, error) {
-		g, v, err := relation.AddIndividual(g, in, env)
-		id = v.ID
-		return g, withCaseID(err, in.CaseID, caseID)
+	rec, err := w.changeGraph(ctx, caseID, func(ch *casefile.Change) (err error) {
+		id, err = ch.AddIndividual(in)
+		return withCaseID(err, in.CaseID, caseID)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return w.individualView(rec, id)
+	return w.views.individual(rec, id)
 }
 
 // GetCompany returns the company with this id, from whichever case holds
@@ -79,7 +73,7 @@ func (w *Workspace) GetCompany(ctx context.Context, companyID string) (*relation
 	if err != nil {
 		return nil, err
 	}
-	return w.companyView(rec, companyID)
+	return w.views.Company(rec, companyID)
 }
 
 // GetIndividual returns the individual with this id, from whichever case
@@ -90,7 +84,7 @@ func (w *Workspace) GetIndividual(ctx context.Context, individualID string) (*re
 	if err != nil {
 		return nil, err
 	}
-	return w.individualView(rec, individualID)
+	return w.views.individual(rec, individualID)
 }
 
 // ListCompanies returns the companies of a case in the order they were
@@ -103,7 +97,7 @@ func (w *Workspace) ListCompanies(ctx context.Context, caseID string) ([]relatio
 	}
 	out := make([]relation.CompanyView, 0, len(rec.Companies))
 	for _, c := range rec.Companies {
-		v, err := w.companyView(rec, c.ID)
+		v, err := w.views.Company(rec, c.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -120,13 +114,10 @@ func (w *Workspace) ListIndividuals(ctx context.Context, caseID string) ([]relat
 	if err != nil {
 		return nil, err
 	}
-	res, err := w.totals(rec)
-	if err != nil {
-		return nil, err
-	}
+	view := w.views.Individuals(rec)
 	out := make([]relation.IndividualView, 0, len(rec.Individuals))
 	for _, p := range rec.Individuals {
-		v, err := w.individualViewWith(rec, p.ID, res)
+		v, err := view(p.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -141,14 +132,13 @@ func (w *Workspace) ListIndividuals(ctx context.Context, caseID string) ([]relat
 // company definitions. Bad input is a *validation.Error listing every
 // problem; a missing company is ErrNotFound.
 func (w *Workspace) UpdateCompany(ctx context.Context, companyID string, u entity.CompanyUpdate) (*relation.CompanyView, error) {
-	rec, err := w.changeEntity(ctx, "company", companyID, func(g relation.Graph, env relation.Env) (relation.Graph, error) {
-		g, _, err := relation.UpdateCompany(g, companyID, u, env)
-		return g, err
+	rec, err := w.changeEntity(ctx, "company", companyID, func(ch *casefile.Change) error {
+		return ch.UpdateCompany(companyID, u)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return w.companyView(rec, companyID)
+	return w.views.Company(rec, companyID)
 }
 
 // UpdateIndividual applies a partial update to an individual and returns it
@@ -158,14 +148,13 @@ func (w *Workspace) UpdateCompany(ctx context.Context, companyID string, u entit
 // Bad input is a *validation.Error listing every problem; a missing
 // individual is ErrNotFound.
 func (w *Workspace) UpdateIndividual(ctx context.Context, individualID string, u entity.IndividualUpdate) (*relation.IndividualView, error) {
-	rec, err := w.changeEntity(ctx, "individual", individualID, func(g relation.Graph, env relation.Env) (relation.Graph, error) {
-		g, _, err := relation.UpdateIndividual(g, individualID, u, env)
-		return g, err
+	rec, err := w.changeEntity(ctx, "individual", individualID, func(ch *casefile.Change) error {
+		return ch.UpdateIndividual(individualID, u)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return w.individualView(rec, individualID)
+	return w.views.individual(rec, individualID)
 }
 
 // DeleteCompany removes a company from its case, with every relation from
@@ -174,8 +163,8 @@ func (w *Workspace) UpdateIndividual(ctx context.Context, individualID string, u
 // main company; the main company can be deleted only when it is alone in
 // the case. A missing company is ErrNotFound.
 func (w *Workspace) DeleteCompany(ctx context.Context, companyID string) error {
-	_, err := w.changeEntity(ctx, "company", companyID, func(g relation.Graph, _ relation.Env) (relation.Graph, error) {
-		return relation.DeleteCompany(g, companyID)
+	_, err := w.changeEntity(ctx, "company", companyID, func(ch *casefile.Change) error {
+		return ch.DeleteCompany(companyID)
 	})
 	return err
 }
@@ -186,8 +175,8 @@ func (w *Workspace) DeleteCompany(ctx context.Context, companyID string) error {
 // main company (an individual can be the only link of a company). A missing
 // individual is ErrNotFound.
 func (w *Workspace) DeleteIndividual(ctx context.Context, individualID string) error {
-	_, err := w.changeEntity(ctx, "individual", individualID, func(g relation.Graph, _ relation.Env) (relation.Graph, error) {
-		return relation.DeleteIndividual(g, individualID)
+	_, err := w.changeEntity(ctx, "individual", individualID, func(ch *casefile.Change) error {
+		return ch.DeleteIndividual(individualID)
 	})
 	return err
 }
@@ -198,13 +187,13 @@ func (w *Workspace) DeleteIndividual(ctx context.Context, individualID string) e
 // created around the wrong company is fixed. Setting the current main
 // company again changes nothing. A missing company is ErrNotFound.
 func (w *Workspace) SetMainCompany(ctx context.Context, companyID string) (*relation.CompanyView, error) {
-	rec, err := w.changeEntity(ctx, "company", companyID, func(g relation.Graph, env relation.Env) (relation.Graph, error) {
-		return relation.SetMainCompany(g, companyID, env)
+	rec, err := w.changeEntity(ctx, "company", companyID, func(ch *casefile.Change) error {
+		return ch.SetMainCompany(companyID)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return w.companyView(rec, companyID)
+	return w.views.Company(rec, companyID)
 }
 
 // AddRelation adds a relation between two entities of a case: from
@@ -217,10 +206,9 @@ func (w *Workspace) SetMainCompany(ctx context.Context, companyID string) (*rela
 // delete the old one.
 func (w *Workspace) AddRelation(ctx context.Context, caseID string, in relation.Input) (*relation.Relation, error) {
 	var id string
-	rec, err := w.changeGraph(ctx, caseID, func(g relation.Graph, env relation.Env) (relation.Graph, error) {
-		g, r, err := relation.AddRelation(g, in, env)
-		id = r.ID
-		return g, withCaseID(err, in.CaseID, caseID)
+	rec, err := w.changeGraph(ctx, caseID, func(ch *casefile.Change) (err error) {
+		id, err = ch.AddRelation(in)
+		return withCaseID(err, in.CaseID, caseID)
 	})
 	if err != nil {
 		return nil, err
@@ -243,9 +231,8 @@ func (w *Workspace) GetRelation(ctx context.Context, relationID string) (*relati
 // over 100 % are refused with a *validation.Error naming the company and
 // the excess. A missing relation is ErrNotFound.
 func (w *Workspace) UpdateRelation(ctx context.Context, relationID string, u relation.Update) (*relation.Relation, error) {
-	rec, err := w.changeEntity(ctx, "relation", relationID, func(g relation.Graph, env relation.Env) (relation.Graph, error) {
-		g, _, err := relation.UpdateRelation(g, relationID, u, env)
-		return g, err
+	rec, err := w.changeEntity(ctx, "relation", relationID, func(ch *casefile.Change) error {
+		return ch.UpdateRelation(relationID, u)
 	})
 	if err != nil {
 		return nil, err
@@ -258,8 +245,8 @@ func (w *Workspace) UpdateRelation(ctx context.Context, relationID string, u rel
 // company: create the replacing relation first. A missing relation is
 // ErrNotFound.
 func (w *Workspace) DeleteRelation(ctx context.Context, relationID string) error {
-	_, err := w.changeEntity(ctx, "relation", relationID, func(g relation.Graph, _ relation.Env) (relation.Graph, error) {
-		return relation.DeleteRelation(g, relationID)
+	_, err := w.changeEntity(ctx, "relation", relationID, func(ch *casefile.Change) error {
+		return ch.DeleteRelation(relationID)
 	})
 	return err
 }
@@ -277,28 +264,16 @@ func (w *Workspace) CaseOfEntity(ctx context.Context, entityID string) (string, 
 	return caseID, nil
 }
 
-// graphOp is a pure operation of package relation on a case's graph.
-type graphOp func(g relation.Graph, env relation.Env) (relation.Graph, error)
-
-// changeGraph runs op on the graph of caseID in one atomic change of the
-// record and returns the saved record. The checks of entities op removed
-// are removed with them.
-func (w *Workspace) changeGraph(ctx context.Context, caseID string, op graphOp) (*storage.Record, error) {
-	return w.mutate(ctx, caseID, func(rec *storage.Record, now time.Time) error {
-		g := relation.Graph{Companies: rec.Companies, Individuals: rec.Individuals, Relations: rec.Relations}
-		out, err := op(g, relation.Env{NewID: w.newID, Now: now, Properties: w.props})
-		if err != nil {
-			return err
-		}
-		rec.Companies, rec.Individuals, rec.Relations = out.Companies, out.Individuals, out.Relations
-		rec.Checks = withoutChecksOfRemoved(rec.Checks, out)
-		return nil
-	})
+// changeGraph runs op, an operation on the companies, individuals and
+// relations of caseID (package casefile removes the checks of an entity
+// with it), in one atomic change and returns the saved record.
+func (w *Workspace) changeGraph(ctx context.Context, caseID string, op func(ch *casefile.Change) error) (*storage.Record, error) {
+	return w.change(ctx, caseID, op)
 }
 
-// changeEntity finds the case of the entity kind id and runs op on its
-// graph, translating the errors of package relation.
-func (w *Workspace) changeEntity(ctx context.Context, kind, id string, op graphOp) (*storage.Record, error) {
+// changeEntity finds the case of the entity kind id and runs op on it,
+// translating the errors of package relation.
+func (w *Workspace) changeEntity(ctx context.Context, kind, id string, op func(ch *casefile.Change) error) (*storage.Record, error) {
 	caseID, err := w.caseOf(ctx, kind, id)
 	if err != nil {
 		return nil, err
@@ -308,19 +283,6 @@ func (w *Workspace) changeEntity(ctx context.Context, kind, id string, op graphO
 		return nil, entityError(kind, id, err)
 	}
 	return rec, nil
-}
-
-// withoutChecksOfRemoved returns checks without those on an entity that is
-// no longer in g.
-func withoutChecksOfRemoved(checks []cases.Check, g relation.Graph) []cases.Check {
-	present := make(map[string]bool, len(g.Companies)+len(g.Individuals))
-	for _, c := range g.Companies {
-		present[c.ID] = true
-	}
-	for _, p := range g.Individuals {
-		present[p.ID] = true
-	}
-	return slices.DeleteFunc(checks, func(c cases.Check) bool { return !c.OnCase() && !present[c.EntityID()] })
 }
 
 // entityError translates an error of package relation about the entity kind
@@ -376,51 +338,6 @@ func (w *Workspace) loadEntity(ctx context.Context, kind, id string) (*storage.R
 		return nil, err
 	}
 	return w.load(ctx, caseID)
-}
-
-func graphOf(rec *storage.Record) relation.Graph {
-	return relation.Graph{Companies: rec.Companies, Individuals: rec.Individuals, Relations: rec.Relations}
-}
-
-// companyView returns the company id of rec as callers see it: with its
-// relations and without the values of archived custom properties.
-func (w *Workspace) companyView(rec *storage.Record, id string) (*relation.CompanyView, error) {
-	v, ok := graphOf(rec).CompanyView(id)
-	if !ok {
-		return nil, fmt.Errorf("dossier: company %q: %w", id, ErrNotFound)
-	}
-	v.CustomProperties = visible(w.props.Visible(customprop.TargetCompany, v.CustomProperties))
-	return &v, nil
-}
-
-// individualView is companyView for an individual, whose top-level
-// ownership and voting-rights totals are filled from the computed ones (see
-// fillTotals).
-func (w *Workspace) individualView(rec *storage.Record, id string) (*relation.IndividualView, error) {
-	res, err := w.totals(rec)
-	if err != nil {
-		return nil, err
-	}
-	return w.individualViewWith(rec, id, res)
-}
-
-// individualViewWith is individualView with the totals already computed.
-func (w *Workspace) individualViewWith(rec *storage.Record, id string, res *ownership.Result) (*relation.IndividualView, error) {
-	v, ok := graphOf(rec).IndividualView(id)
-	if !ok {
-		return nil, fmt.Errorf("dossier: individual %q: %w", id, ErrNotFound)
-	}
-	v.CustomProperties = visible(w.props.Visible(customprop.TargetIndividual, v.CustomProperties))
-	fillTotals(&v.Individual, res)
-	return &v, nil
-}
-
-// visible keeps "no custom properties" as nil, as stored.
-func visible(vs customprop.Values) customprop.Values {
-	if len(vs) == 0 {
-		return nil
-	}
-	return vs
 }
 
 func relationOf(rec *storage.Record, id string) (*relation.Relation, error) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,7 +21,7 @@ import (
 	"github.com/dossierkit/dossier/validation"
 )
 
-// entFixture is a case with the seed's structure: main company M; affiliated
+// entFixture is a case with the example structure of the Dotfile API's documentation: main company M; affiliated
 // company A holding 60 % of M; owner O holding 40 % of A; representative R
 // linked to M.
 type entFixture struct {
@@ -76,7 +77,7 @@ func TestEntitiesSeedPayload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The seed's example payload, its placeholders filled in.
+	// The Dotfile API's example payload, its placeholders filled in.
 	payload := strings.NewReplacer("{{case_id}}", c.ID, "{{affiliated_company_id}}", aff.ID).Replace(`{
   "case_id": "{{case_id}}",
   "is_business_contact": true,
@@ -105,7 +106,7 @@ func TestEntitiesSeedPayload(t *testing.T) {
 	}
 	tony, err := w.AddIndividual(ctx, c.ID, in)
 	if err != nil {
-		t.Fatalf("the seed's payload was refused: %v", err)
+		t.Fatalf("the Dotfile API's example payload was refused: %v", err)
 	}
 	third := entity.MustPercentage("33.33")
 	if tony.FirstName != "Tony" || !tony.IsBeneficialOwner || !tony.IsBusinessContact || !tony.OwnershipPercentage.Equal(third) {
@@ -466,7 +467,7 @@ func TestEntitiesCustomProperties(t *testing.T) {
 		return err
 	})
 	entProblems(t, err, "custom_properties.pep archived")
-	rec, err := w2.GetRecord(ctx, c.ID)
+	rec, err := store.Get(ctx, c.ID)
 	if err != nil || len(rec.Individuals[0].CustomProperties) != 1 {
 		t.Fatalf("the archived value must stay stored: %+v %v", rec.Individuals, err)
 	}
@@ -507,13 +508,21 @@ func TestEntitiesInvariantsAfterEveryChange(t *testing.T) {
 	}
 }
 
-// ExampleWorkspace_AddIndividual builds the seed's structure in a case: a
+// ExampleWorkspace_AddIndividual builds the example structure of the Dotfile API's documentation in a case: a
 // main company, an affiliated company holding it, a beneficial owner of the
 // affiliated company and a legal representative of the main company; then
 // shows that the owner's only relation cannot be deleted.
 func ExampleWorkspace_AddIndividual() {
 	ctx := context.Background()
-	w := exampleWorkspace(dossier.Settings{})
+	// A fixed clock and numbered ids make the output the same on every
+	// run; an application keeps the defaults (time.Now, random UUIDs).
+	var n atomic.Int64
+	w, err := dossier.New(memory.New(), dossier.Settings{},
+		dossier.WithClock(func() time.Time { return time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC) }),
+		dossier.WithIDGenerator(func() string { return fmt.Sprintf("id-%d", n.Add(1)) }))
+	if err != nil {
+		panic(err)
+	}
 	c, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "Stark onboarding"})
 
 	main, _ := w.AddCompany(ctx, c.ID, entity.CompanyInput{Name: "Stark Industries", Country: "US"})
@@ -557,7 +566,7 @@ func ExampleWorkspace_AddIndividual() {
 // interleaving, and the stored graph keeps every invariant.
 func TestEntitiesConcurrentStakes(t *testing.T) {
 	ctx := context.Background()
-	w := newWorkspace(t, dossier.Settings{}, dossier.WithMaxAttempts(100))
+	w := newWorkspace(t, dossier.Settings{}, dossier.WithRetryTimeout(time.Minute))
 	c, err := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "Race"})
 	if err != nil {
 		t.Fatal(err)

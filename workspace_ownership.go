@@ -98,7 +98,12 @@ func (w *Workspace) Ownership(ctx context.Context, caseID string) (*OwnershipRep
 
 // totals computes the totals of rec's graph, or nil without a main company.
 func (w *Workspace) totals(rec *storage.Record) (*ownership.Result, error) {
-	res, err := relation.Totals(graphOf(rec), w.settings.Ownership.options())
+	return w.views.totals(rec)
+}
+
+// totals computes the totals of rec's graph, or nil without a main company.
+func (v views) totals(rec *storage.Record) (*ownership.Result, error) {
+	res, err := relation.Totals(graphOf(rec), v.ownership.options())
 	if errors.Is(err, relation.ErrNoMainCompany) {
 		return nil, nil
 	}

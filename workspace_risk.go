@@ -3,12 +3,13 @@ package dossier
 import (
 	"context"
 	"strings"
-	"time"
+
 	"unicode/utf8"
 
+	"github.com/dossierkit/dossier/casefile"
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/risk"
-	"github.com/dossierkit/dossier/storage"
+
 	"github.com/dossierkit/dossier/validation"
 )
 
@@ -58,8 +59,8 @@ func (w *Workspace) PushAutomaticRisk(ctx context.Context, caseID string, in ris
 	in = in.Clone()
 	id := w.newID()
 	var out risk.Risk
-	_, err = w.mutate(ctx, caseID, func(rec *storage.Record, now time.Time) error {
-		got, dup, err := rec.Risks.PushAutomatic(id, in, now)
+	_, err = w.change(ctx, caseID, func(ch *casefile.Change) error {
+		got, dup, err := ch.PushAutomaticRisk(id, in)
 		if err != nil {
 			return err
 		}
@@ -94,8 +95,8 @@ func (w *Workspace) SetManualRisk(ctx context.Context, caseID string, in risk.In
 	id := w.newID()
 	opts := risk.ManualOptions{CommentRequired: w.settings.ManualRiskCommentRequired}
 	var out risk.Risk
-	_, err := w.mutate(ctx, caseID, func(rec *storage.Record, now time.Time) error {
-		got, err := rec.Risks.SetManual(id, in, now, opts)
+	_, err := w.change(ctx, caseID, func(ch *casefile.Change) error {
+		got, err := ch.SetManualRisk(id, in, opts)
 		out = got
 		return err
 	})
@@ -113,8 +114,8 @@ func (w *Workspace) SetManualRisk(ctx context.Context, caseID string, in risk.In
 // as stored; a missing case is ErrNotFound. The next review date of an
 // approved case follows the new level as described in PushAutomaticRisk.
 func (w *Workspace) EnableAutomaticRisk(ctx context.Context, caseID string) (*cases.Case, error) {
-	rec, err := w.mutate(ctx, caseID, func(rec *storage.Record, now time.Time) error {
-		changed, err := rec.Risks.EnableAutomatic(now)
+	rec, err := w.change(ctx, caseID, func(ch *casefile.Change) error {
+		changed, err := ch.EnableAutomaticRisk()
 		if err != nil {
 			return err
 		}
@@ -126,7 +127,7 @@ func (w *Workspace) EnableAutomaticRisk(ctx context.Context, caseID string) (*ca
 	if err != nil {
 		return nil, err
 	}
-	return &rec.Case, nil
+	return w.views.caseOf(rec), nil
 }
 
 // RiskHistory returns a copy of a case's risk history: every stored risk,
@@ -138,29 +139,4 @@ func (w *Workspace) RiskHistory(ctx context.Context, caseID string) (risk.Histor
 		return risk.History{}, err
 	}
 	return rec.Risks.Clone(), nil
-}
-
-// deriveRisk sets the case's current risk from its history and keeps a
-// computed next review date in step with the current risk level.
-//
-// When the case is approved and its next_review_at was computed from the
-// review periods (rec.Schedule.Computed) for another level than the current
-// one, the date is recomputed from the review date (Review.ReviewedAt) and
-// the period of the current level: none when that level has no period. The
-// result may lie in the past (a review that is now overdue). An explicit
-// date, an explicit "no periodic review", and cases in any other status are
-// left alone.
-func (w *Workspace) deriveRisk(rec *storage.Record, _ time.Time) {
-	c := &rec.Case
-	c.Risk = rec.Risks.Current()
-	if c.Status != cases.StatusApproved || c.Review == nil || c.Review.Status != cases.ReviewApproved || !rec.Schedule.Computed {
-		return
-	}
-	level := currentLevel(rec)
-	if rec.Schedule.Level == level {
-		return
-	}
-	due := rec.Schedule.DueRecorded // kept: it names the date it was recorded for
-	c.Review.NextReviewAt, rec.Schedule = cases.NextReview(c.Review.ReviewedAt, level, w.settings.ReviewPeriods, nil, false)
-	rec.Schedule.DueRecorded = due
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/patch"
 	"github.com/dossierkit/dossier/risk"
+	"github.com/dossierkit/dossier/storage/memory"
 	"github.com/dossierkit/dossier/validation"
 )
 
@@ -604,7 +605,7 @@ func TestRiskFirstRiskAfterApproval(t *testing.T) {
 func TestRiskConcurrentPushes(t *testing.T) {
 	ctx := context.Background()
 	const n = 16
-	w := newWorkspace(t, dossier.Settings{}, dossier.WithMaxAttempts(1000))
+	w := newWorkspace(t, dossier.Settings{}, dossier.WithRetryTimeout(time.Minute))
 	id := riskCase(t, w)
 
 	// Distinct risks: every one is stored, none lost.
@@ -672,7 +673,15 @@ func TestRiskConcurrentPushes(t *testing.T) {
 
 func ExampleWorkspace_PushAutomaticRisk() {
 	ctx := context.Background()
-	w := exampleWorkspace(dossier.Settings{ManualRiskCommentRequired: true})
+	// A fixed clock and numbered ids make the output the same on every
+	// run; an application keeps the defaults (time.Now, random UUIDs).
+	var n atomic.Int64
+	w, err := dossier.New(memory.New(), dossier.Settings{ManualRiskCommentRequired: true},
+		dossier.WithClock(func() time.Time { return time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC) }),
+		dossier.WithIDGenerator(func() string { return fmt.Sprintf("id-%d", n.Add(1)) }))
+	if err != nil {
+		panic(err)
+	}
 	c, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "Acme Ltd"})
 
 	// A scoring system pushes a risk (the request body of the API).
@@ -690,7 +699,7 @@ func ExampleWorkspace_PushAutomaticRisk() {
 	fmt.Println("again: duplicate:", duplicate, "same risk:", again.ID == r.ID)
 
 	// A compliance officer overrides it; this workspace asks for a comment.
-	_, err := w.SetManualRisk(ctx, c.ID, risk.Input{Level: risk.LevelHigh})
+	_, err = w.SetManualRisk(ctx, c.ID, risk.Input{Level: risk.LevelHigh})
 	fmt.Println("manual without comment:", dossier.HTTPStatus(err), err)
 	why := "UBO lives in a high-risk country"
 	m, _ := w.SetManualRisk(ctx, c.ID, risk.Input{Level: risk.LevelHigh, Comment: &why})
@@ -732,11 +741,7 @@ func TestRiskChangeAndReviewDue(t *testing.T) {
 	may := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
 	recordDue := func(at time.Time) int {
 		t.Helper()
-		got, err := w.RecordReviewsDue(ctx, at)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return len(got)
+		return len(collect(t, w.RecordReviewsDue(ctx, at)))
 	}
 	if n := recordDue(may); n != 1 {
 		t.Fatalf("first announcement recorded %d, want 1", n)
@@ -771,12 +776,8 @@ func TestRiskEvents(t *testing.T) {
 	id := riskCase(t, w)
 	count := func() int {
 		t.Helper()
-		evs, err := w.Events(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
 		n := 0
-		for _, e := range evs {
+		for _, e := range allEvents(t, w, id) {
 			if e.Name() == "Case.RiskUpdated" {
 				n++
 			}

@@ -6,7 +6,10 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/dossierkit/dossier/customprop"
+	"github.com/dossierkit/dossier/internal/fieldcheck"
 	"github.com/dossierkit/dossier/risk"
 	"github.com/dossierkit/dossier/validation"
 )
@@ -46,6 +49,13 @@ type Case struct {
 
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+
+	// Version is the stored version of the case's record when it was read
+	// (1 on create, +1 on every saved change), set by the Workspace on the
+	// case it returns from a read or a change of one case (0 in listings).
+	// It is not part of the wire form: a host sends it as an ETag and takes
+	// it back as If-Match (see dossier.IfMatch).
+	Version int64 `json:"-"`
 }
 
 // Clone returns a deep copy of c.
@@ -62,7 +72,12 @@ func (c Case) Clone() Case {
 }
 
 // ValidateName reports a problem at path "name" unless name has 1 to
-// MaxNameLen characters and is not only white space.
+// MaxNameLen characters, is not only white space, and holds no control or
+// invisible character (code invalid_format): the rule of the names of
+// companies and individuals, which refuses control characters, zero-width
+// spaces, bidirectional overrides and the other characters that show
+// nothing or change how the rest shows ("Acme\u202eLtd"); the zero-width
+// joiner and non-joiner that some scripts need are allowed.
 func ValidateName(l *validation.List, name string) {
 	switch n := utf8.RuneCountInString(name); {
 	case !utf8.ValidString(name):
@@ -71,13 +86,26 @@ func ValidateName(l *validation.List, name string) {
 		l.Add("name", validation.CodeRequired, "name must not be empty")
 	case n > MaxNameLen:
 		l.Addf("name", validation.CodeTooLong, "name has %d characters, at most %d allowed", n, MaxNameLen)
+	default:
+		if p := fieldcheck.Text(name); !p.OK() {
+			l.Add("name", validation.CodeInvalidFormat, "name "+p.Detail())
+		}
 	}
 }
 
 // ValidateExternalID reports a problem at path "external_id" unless id has
-// 1 to MaxExternalIDLen characters of valid UTF-8. Any characters are
-// allowed, including "/" and "..": stores never build file names from it.
-// To clear an external id, callers pass null, not "".
+// 1 to MaxExternalIDLen characters of valid UTF-8, in Unicode normalization
+// form NFC, without control or invisible characters (the rule of
+// [ValidateName]). Otherwise any characters are allowed, including "/" and
+// "..": stores never build file names from it. To clear an external id,
+// callers pass null, not "".
+//
+// Ids not in NFC are refused, not normalised: "é" written as one code point
+// (U+00E9) or as "e" and a combining accent (U+0065 U+0301) look the same,
+// and if both were accepted they could name two cases. Refusing keeps the
+// stored id byte for byte the one the client sent, so lookups by external
+// id need no normalisation; a client holding decomposed ids normalises them
+// to NFC first (golang.org/x/text/unicode/norm: norm.NFC.String).
 func ValidateExternalID(l *validation.List, id string) {
 	switch n := utf8.RuneCountInString(id); {
 	case !utf8.ValidString(id):
@@ -86,6 +114,12 @@ func ValidateExternalID(l *validation.List, id string) {
 		l.Add("external_id", validation.CodeRequired, "external_id must not be empty; use null to clear it")
 	case n > MaxExternalIDLen:
 		l.Addf("external_id", validation.CodeTooLong, "external_id has %d characters, at most %d allowed", n, MaxExternalIDLen)
+	case !norm.NFC.IsNormalString(id):
+		l.Add("external_id", validation.CodeInvalidFormat, "external_id must be in Unicode normalization form NFC (composed characters, such as U+00E9 for é)")
+	default:
+		if p := fieldcheck.Text(id); !p.OK() {
+			l.Add("external_id", validation.CodeInvalidFormat, "external_id "+p.Detail())
+		}
 	}
 }
 

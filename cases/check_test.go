@@ -39,7 +39,7 @@ func wantCheckProblems(t *testing.T, err error, want ...string) {
 }
 
 func TestCheckTypesAndStatuses(t *testing.T) {
-	// REFERENCE.md lists these; the order of CheckTypes is the reference's.
+	// The Dotfile API lists these; the order of CheckTypes is the API's.
 	wantTypes := "id_verification id_document aml company_monitoring document ekyc electronic_signature fraud_database online_reputation"
 	var got []string
 	for _, ty := range cases.CheckTypes() {
@@ -413,7 +413,7 @@ func TestCheckJSON(t *testing.T) {
 		IndividualID: "i1", ReviewComment: "blurred \"photo\"",
 		ReviewedAt: chkT2, CreatedAt: chkT0.In(paris), UpdatedAt: chkT2,
 	}
-	// Written by hand from the field list in REFERENCE.md conventions.
+	// Written by hand from the field list of the Dotfile API.
 	want := `{"id":"c1","type":"id_document","subtype":"passport","status":"rejected",` +
 		`"individual_id":"i1","review_comment":"blurred \"photo\"",` +
 		`"reviewed_at":"2025-03-01T11:00:00Z","created_at":"2025-03-01T10:00:00+01:00","updated_at":"2025-03-01T11:00:00Z"}`

@@ -31,7 +31,7 @@ const (
 )
 
 func TestFlagWireNamesAndOrder(t *testing.T) {
-	// REFERENCE.md: the wire order.
+	// The Dotfile API's wire order.
 	want := []string{"all_checks_approved", "for_review", "for_first_collect", "for_recollection", "first_collect_completed"}
 	var got []string
 	for _, f := range cases.AllFlags() {
@@ -227,7 +227,7 @@ func TestFlagsInsideStruct(t *testing.T) {
 }
 
 // flagStep is one moment in the life of a case: the statuses of its checks and
-// what a reader of the rules in DESIGN.md expects to see.
+// what a reader of the rules in docs/design.md expects to see.
 type flagStep struct {
 	name     string
 	statuses []cases.CheckStatus
@@ -238,7 +238,7 @@ type flagStep struct {
 
 // collectionWalk follows one case with three checks (an identity document
 // and an AML screening on the director, a document on the company) through a
-// full collection. Expected values are worked out by hand from DESIGN.md.
+// full collection. Expected values are worked out by hand from docs/design.md.
 var flagCollectionWalk = []flagStep{
 	{name: "created, no checks yet",
 		statuses: nil, flags: cases.NewFlags()},
@@ -296,7 +296,7 @@ func TestComputeFlagsCollectionWalk(t *testing.T) {
 	}
 }
 
-// oracle restates DESIGN.md's rules literally over a multiset of statuses.
+// oracle restates docs/design.md's rules literally over a multiset of statuses.
 func flagOracle(statuses []cases.CheckStatus, latch bool) cases.FlagState {
 	some := func(ss ...cases.CheckStatus) bool {
 		for _, s := range statuses {

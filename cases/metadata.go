@@ -5,12 +5,13 @@ import (
 	"sort"
 	"unicode/utf8"
 
-	"github.com/dossierkit/dossier/patch"
+	"github.com/dossierkit/dossier/internal/jsonobj"
 	"github.com/dossierkit/dossier/validation"
 )
 
 // Metadata limits. The API does not publish its own; these follow the common
-// published anchor (REFERENCE.md).
+// published anchor for such limits: at most 50 keys, keys of at most 40
+// characters, values of at most 500.
 const (
 	MaxMetadataKeys     = 50
 	MaxMetadataKeyLen   = 40  // characters
@@ -71,26 +72,25 @@ func (m Metadata) Validate() error {
 // UnmarshalJSON decodes a JSON object whose values are all strings. Every
 // value that is not a string (a number, a boolean, null, an object) is
 // reported together in a *validation.Error with the member name as path (the
-// caller prefixes "metadata"): "42" is accepted, 42 is not.
+// caller prefixes "metadata"): "42" is accepted, 42 is not. The object is
+// read by the module's one strict object reader: malformed JSON, invalid
+// UTF-8 and a key given twice are refused too. JSON null gives an empty
+// Metadata.
 func (m *Metadata) UnmarshalJSON(data []byte) error {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return validation.New("", validation.CodeInvalidType, "metadata must be a JSON object of strings")
+	out := Metadata{}
+	if jsonobj.IsNull(data) {
+		*m = out
+		return nil
 	}
-	keys := make([]string, 0, len(raw))
-	for k := range raw {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var l validation.List
-	out := make(Metadata, len(raw))
-	for _, k := range keys {
+	members, _ := jsonobj.Read(data, "", &l)
+	for _, mem := range members {
 		var s string
-		if err := json.Unmarshal(raw[k], &s); err != nil || string(raw[k]) == "null" {
-			l.Addf(k, validation.CodeInvalidType, "metadata values must be strings, got %s", patch.Kind(raw[k]))
+		if err := json.Unmarshal(mem.Value, &s); err != nil || jsonobj.IsNull(mem.Value) {
+			l.Addf(mem.Key, validation.CodeInvalidType, "metadata values must be strings, got %s", jsonobj.Kind(mem.Value))
 			continue
 		}
-		out[k] = s
+		out[mem.Key] = s
 	}
 	if err := l.Err(); err != nil {
 		return err

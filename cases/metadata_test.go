@@ -26,7 +26,7 @@ func TestMetadataValidate(t *testing.T) {
 		code validation.Code
 	}{
 		{"nil", nil, "", ""},
-		{"seed example", cases.Metadata{"custom_key": "true", "my_data": "this is important", "count": "42"}, "", ""},
+		{"spec example", cases.Metadata{"custom_key": "true", "my_data": "this is important", "count": "42"}, "", ""},
 		{"50 keys", many(50), "", ""},
 		{"51 keys", many(51), "metadata", validation.CodeTooMany},
 		{"key 40 chars", cases.Metadata{strings.Repeat("k", 40): "v"}, "", ""},

@@ -14,7 +14,7 @@ import (
 
 var archivedAt = time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
 
-// seedSet defines the properties of the seed's examples on cases, plus an
+// seedSet defines the properties of the Dotfile API's examples on cases, plus an
 // archived one and one on companies.
 func seedSet(tb testing.TB) *customprop.Set {
 	return mustSet(tb,

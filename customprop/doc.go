@@ -55,7 +55,7 @@
 //     characters (too_long), a local part of at most 64 bytes and a domain
 //     of at least two labels such as example.com (invalid_format; "a@b" and
 //     domain literals are refused). Letters outside ASCII are allowed.
-//   - numeric: a JSON number or a string holding one (the seed writes
+//   - numeric: a JSON number or a string holding one (the Dotfile API writes
 //     "20000"), with the JSON number grammar: no "+", no leading zeros, no
 //     hex, no NaN or Inf, no spaces (invalid_format). The value is parsed as
 //     a decimal, never through float64; it must lie within
@@ -117,6 +117,16 @@
 //	baseline   ~33 µs/op
 //	validator  ~30 µs/op (190 allocs, 13.6 kB)
 //	ratio      0.89 to 0.91 validator/baseline (goal: at most 1.5)
+//
+// Decoding a value in one pass pays: BenchmarkDecodeRaw classifies the 11
+// values of a typical payload with the fast path and with encoding/json,
+// alternately in one run, and the fast path takes 0.06 to 0.11 times as
+// long (5 runs, shared 2-core machine). FuzzDecodeRaw checks that both
+// agree. Objects (custom property patches and stored values) are split by
+// the module's one strict object reader, internal/jsonobj, which refuses
+// duplicate keys and invalid UTF-8.
+//
+//	go test ./customprop -run '^$' -bench DecodeRaw -count 5
 //
 // The validator is cheaper than the naive use of the libraries although it
 // checks more (canonical E.164, options, bounds, limits, ...). Reading the

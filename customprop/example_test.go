@@ -10,39 +10,32 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// workspaceDefinitions are the custom properties of an example workspace,
-// as its settings store them (the wire form of the API).
-const workspaceDefinitions = `[
-  {"key": "ubo_us_citizen", "label": "UBO is a US citizen", "type": "boolean", "target_entity": "case"},
-  {"key": "main_activity_country", "label": "Main activity country", "type": "countries",
-   "target_entity": "case", "settings": {"allow_multiple": true}},
-  {"key": "office_location", "label": "Office", "type": "choices", "target_entity": "case",
-   "settings": {"allow_multiple": false, "options": [{"key": "emea", "label": "EMEA"}, {"key": "amer", "label": "Americas"}]}},
-  {"key": "last_audit", "label": "Last audit", "type": "date", "target_entity": "case"},
-  {"key": "yearly_turnover", "label": "Yearly turnover", "type": "numeric", "target_entity": "case",
-   "settings": {"format": "currency", "currency_code": "EUR", "min": 0, "max": "1000000000"}},
-  {"key": "default_phone_number", "label": "Phone", "type": "phone_number", "target_entity": "case"},
-  {"key": "source_of_funds", "label": "Source of funds", "type": "text", "target_entity": "case"},
-  {"key": "legacy_id", "label": "Legacy id", "type": "text", "target_entity": "case",
-   "archived_at": "2024-01-01T00:00:00Z"}
-]`
-
-func exampleSet() *customprop.Set {
+// A workspace's definitions are decoded from their wire form and validated
+// once by NewSet; the Set then serves every write and read.
+func ExampleNewSet() {
+	// The custom properties of a workspace, as its settings store them (the
+	// wire form of the API).
 	var defs []customprop.Definition
-	if err := json.Unmarshal([]byte(workspaceDefinitions), &defs); err != nil {
+	if err := json.Unmarshal([]byte(`[
+    {"key": "ubo_us_citizen", "label": "UBO is a US citizen", "type": "boolean", "target_entity": "case"},
+    {"key": "main_activity_country", "label": "Main activity country", "type": "countries",
+     "target_entity": "case", "settings": {"allow_multiple": true}},
+    {"key": "office_location", "label": "Office", "type": "choices", "target_entity": "case",
+     "settings": {"allow_multiple": false, "options": [{"key": "emea", "label": "EMEA"}, {"key": "amer", "label": "Americas"}]}},
+    {"key": "last_audit", "label": "Last audit", "type": "date", "target_entity": "case"},
+    {"key": "yearly_turnover", "label": "Yearly turnover", "type": "numeric", "target_entity": "case",
+     "settings": {"format": "currency", "currency_code": "EUR", "min": 0, "max": "1000000000"}},
+    {"key": "default_phone_number", "label": "Phone", "type": "phone_number", "target_entity": "case"},
+    {"key": "source_of_funds", "label": "Source of funds", "type": "text", "target_entity": "case"},
+    {"key": "legacy_id", "label": "Legacy id", "type": "text", "target_entity": "case",
+     "archived_at": "2024-01-01T00:00:00Z"}
+	]`), &defs); err != nil {
 		panic(err)
 	}
 	set, err := customprop.NewSet(defs)
 	if err != nil {
 		panic(err)
 	}
-	return set
-}
-
-// A workspace's definitions are decoded from their wire form and validated
-// once by NewSet; the Set then serves every write and read.
-func ExampleNewSet() {
-	set := exampleSet()
 	for _, d := range set.Definitions(customprop.TargetCase) {
 		fmt.Printf("%-22s %-13s archived=%v\n", d.Key, d.Type, d.Archived())
 	}
@@ -51,7 +44,7 @@ func ExampleNewSet() {
 	fmt.Println(string(b))
 
 	// A definition with problems is refused with all of them.
-	_, err := customprop.NewSet([]customprop.Definition{{
+	_, err = customprop.NewSet([]customprop.Definition{{
 		Key: "fee", Label: "Fee", Type: customprop.TypeNumeric, Target: customprop.TargetCase,
 		Settings: customprop.Settings{Format: customprop.FormatCurrency, CurrencyCode: "EURO"},
 	}, {
@@ -75,7 +68,23 @@ func ExampleNewSet() {
 // key, removes another with null and leaves the rest untouched. Typed
 // accessors read the values without parsing strings.
 func ExampleSet_Apply() {
-	set := exampleSet()
+	// The workspace's definitions.
+	var defs []customprop.Definition
+	if err := json.Unmarshal([]byte(`[
+    {"key": "ubo_us_citizen", "label": "UBO is a US citizen", "type": "boolean", "target_entity": "case"},
+    {"key": "main_activity_country", "label": "Main activity country", "type": "countries",
+     "target_entity": "case", "settings": {"allow_multiple": true}},
+    {"key": "last_audit", "label": "Last audit", "type": "date", "target_entity": "case"},
+    {"key": "yearly_turnover", "label": "Yearly turnover", "type": "numeric", "target_entity": "case",
+     "settings": {"format": "currency", "currency_code": "EUR", "min": 0, "max": "1000000000"}},
+    {"key": "default_phone_number", "label": "Phone", "type": "phone_number", "target_entity": "case"}
+	]`), &defs); err != nil {
+		panic(err)
+	}
+	set, err := customprop.NewSet(defs)
+	if err != nil {
+		panic(err)
+	}
 
 	var create customprop.Patch
 	_ = json.Unmarshal([]byte(`{
@@ -122,7 +131,27 @@ func ExampleSet_Apply() {
 // Every problem of a payload is reported at once, with its path, a stable
 // code and a message; nothing is applied.
 func ExampleSet_Apply_errors() {
-	set := exampleSet()
+	// The workspace's definitions; legacy_id is archived.
+	var defs []customprop.Definition
+	if err := json.Unmarshal([]byte(`[
+    {"key": "ubo_us_citizen", "label": "UBO is a US citizen", "type": "boolean", "target_entity": "case"},
+    {"key": "main_activity_country", "label": "Main activity country", "type": "countries",
+     "target_entity": "case", "settings": {"allow_multiple": true}},
+    {"key": "office_location", "label": "Office", "type": "choices", "target_entity": "case",
+     "settings": {"allow_multiple": false, "options": [{"key": "emea", "label": "EMEA"}, {"key": "amer", "label": "Americas"}]}},
+    {"key": "last_audit", "label": "Last audit", "type": "date", "target_entity": "case"},
+    {"key": "yearly_turnover", "label": "Yearly turnover", "type": "numeric", "target_entity": "case",
+     "settings": {"format": "currency", "currency_code": "EUR", "min": 0, "max": "1000000000"}},
+    {"key": "default_phone_number", "label": "Phone", "type": "phone_number", "target_entity": "case"},
+    {"key": "legacy_id", "label": "Legacy id", "type": "text", "target_entity": "case",
+     "archived_at": "2024-01-01T00:00:00Z"}
+	]`), &defs); err != nil {
+		panic(err)
+	}
+	set, err := customprop.NewSet(defs)
+	if err != nil {
+		panic(err)
+	}
 	var patch customprop.Patch
 	_ = json.Unmarshal([]byte(`{
 		"ubo_us_citizen": "true",
@@ -135,7 +164,7 @@ func ExampleSet_Apply_errors() {
 		"nickname": "Bob"
 	}`), &patch)
 
-	_, err := set.Apply(customprop.TargetCase, nil, patch)
+	_, err = set.Apply(customprop.TargetCase, nil, patch)
 	var verr *validation.Error
 	if errors.As(err, &verr) {
 		for _, p := range verr.Problems {
@@ -156,7 +185,19 @@ func ExampleSet_Apply_errors() {
 // Values read back from storage are bound to the current definitions on
 // read: archived properties are left out and every value gets its type.
 func ExampleSet_Visible() {
-	set := exampleSet()
+	// The workspace's definitions; legacy_id is archived.
+	var defs []customprop.Definition
+	if err := json.Unmarshal([]byte(`[
+    {"key": "last_audit", "label": "Last audit", "type": "date", "target_entity": "case"},
+    {"key": "legacy_id", "label": "Legacy id", "type": "text", "target_entity": "case",
+     "archived_at": "2024-01-01T00:00:00Z"}
+	]`), &defs); err != nil {
+		panic(err)
+	}
+	set, err := customprop.NewSet(defs)
+	if err != nil {
+		panic(err)
+	}
 	var stored customprop.Values
 	_ = json.Unmarshal([]byte(`{"legacy_id": "A-17", "last_audit": "2024-02-29", "old_prop": 1}`), &stored)
 

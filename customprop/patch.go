@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"slices"
 	"time"
+
+	"github.com/dossierkit/dossier/internal/jsonobj"
+	"github.com/dossierkit/dossier/validation"
 )
 
 // Patch is a partial write of custom property values, as decoded from the
@@ -57,6 +60,29 @@ func (p Patch) Remove(key string) Patch {
 	}
 	p[key] = json.RawMessage("null")
 	return p
+}
+
+// UnmarshalJSON reads the JSON object of a write with the module's one
+// strict object reader: malformed JSON, invalid UTF-8, a value that is not
+// an object and a key given twice are a *validation.Error (the caller
+// prefixes "custom_properties"); JSON null gives a nil Patch. The values
+// are kept raw: [Set.Apply] validates them against their definitions.
+func (p *Patch) UnmarshalJSON(data []byte) error {
+	if jsonobj.IsNull(data) {
+		*p = nil
+		return nil
+	}
+	var l validation.List
+	members, _ := jsonobj.Read(data, "", &l)
+	if err := l.Err(); err != nil {
+		return err
+	}
+	out := make(Patch, len(members))
+	for _, m := range members {
+		out[m.Key] = m.Value
+	}
+	*p = out
+	return nil
 }
 
 // Keys returns the keys of p, sorted.

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/dossierkit/dossier/internal/jsonobj"
 )
 
 // jkind is the JSON type of a raw value.
@@ -38,7 +40,8 @@ func skipSpace(b []byte, i int) int {
 }
 
 // decodeRaw classifies and decodes one raw JSON value, exactly as
-// encoding/json would (FuzzDecodeRaw checks it). The shapes a property
+// encoding/json would, except that invalid UTF-8 is refused (FuzzDecodeRaw
+// checks it). The shapes a property
 // value takes (literals, numbers, strings, arrays of strings) are decoded
 // in one pass without reflection; anything else, or anything unusual (a
 // surrogate escape, invalid UTF-8), goes through encoding/json.
@@ -72,8 +75,10 @@ func decodeRaw(raw []byte) jvalue {
 }
 
 // decodeSlow is the general path of decodeRaw, through encoding/json.
+// Like every JSON reader of the module (internal/jsonobj), it refuses
+// invalid UTF-8, which encoding/json would replace with U+FFFD.
 func decodeSlow(raw []byte) jvalue {
-	if !json.Valid(raw) {
+	if !jsonobj.Valid(raw) {
 		return jvalue{kind: jInvalid}
 	}
 	switch raw[skipSpace(raw, 0)] {

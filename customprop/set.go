@@ -2,7 +2,8 @@ package customprop
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -283,7 +284,10 @@ func (s *Set) Apply(target Target, current Values, patch Patch) (Values, error) 
 	}
 	var l validation.List
 	r := reporter{l: &l}
-	for k, raw := range patch {
+	// Sorted keys: problems come out sorted by path, and when there are
+	// more than validation.MaxProblems the same ones are kept every time.
+	for _, k := range slices.Sorted(maps.Keys(patch)) {
+		raw := patch[k]
 		e := s.lookup(target, k)
 		if e == nil {
 			l.Addf(keyPath(k), validation.CodeUnknownField, "%q is not a custom property of %s", truncate(k, 100), targetName(target))
@@ -304,9 +308,7 @@ func (s *Set) Apply(target Target, current Values, patch Patch) (Values, error) 
 		}
 	}
 	if err := l.Err(); err != nil {
-		verr := err.(*validation.Error)
-		sort.SliceStable(verr.Problems, func(i, j int) bool { return verr.Problems[i].Path < verr.Problems[j].Path })
-		return nil, verr
+		return nil, err
 	}
 	return out, nil
 }

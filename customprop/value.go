@@ -12,6 +12,9 @@ import (
 
 	"github.com/biter777/countries"
 	"github.com/shopspring/decimal"
+
+	"github.com/dossierkit/dossier/internal/jsonobj"
+	"github.com/dossierkit/dossier/validation"
 )
 
 // kind is the JSON shape of a Value.
@@ -290,26 +293,32 @@ func (vs Values) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads the wire object (see [Value.UnmarshalJSON]); null
-// gives nil. A null member is an error: stored values are never null.
+// gives nil. Every problem is reported at once as a *validation.Error with
+// the key as path: a member that no property type can hold, a null member
+// (stored values are never null), and, as for every object in the module,
+// malformed JSON, invalid UTF-8 and a key given twice.
 func (vs *Values) UnmarshalJSON(data []byte) error {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return err
-	}
-	if raw == nil {
+	if jsonobj.IsNull(data) {
 		*vs = nil
 		return nil
 	}
-	out := make(Values, len(raw))
-	for k, r := range raw {
+	var l validation.List
+	members, _ := jsonobj.Read(data, "", &l)
+	out := make(Values, len(members))
+	for _, m := range members {
 		var v Value
-		if err := v.UnmarshalJSON(r); err != nil {
-			return fmt.Errorf("custom property %q: %w", k, err)
+		if err := v.UnmarshalJSON(m.Value); err != nil {
+			l.Add(m.Key, validation.CodeInvalidType, strings.TrimPrefix(err.Error(), "customprop: "))
+			continue
 		}
 		if v.IsZero() {
-			return fmt.Errorf("custom property %q: %w: null", k, errValueJSON)
+			l.Add(m.Key, validation.CodeInvalidType, "a stored custom property value is never null")
+			continue
 		}
-		out[k] = v
+		out[m.Key] = v
+	}
+	if err := l.Err(); err != nil {
+		return err
 	}
 	*vs = out
 	return nil

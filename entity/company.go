@@ -38,7 +38,7 @@ func (s CompanyStatus) Valid() bool {
 }
 
 // Company is a company in a case. Its JSON form is the wire shape of the
-// reference API (snake_case); optional text fields are left out when empty.
+// Dotfile API (snake_case); optional text fields are left out when empty.
 // Relations are kept apart, in the case's relation list (see package
 // relation).
 type Company struct {
@@ -108,14 +108,14 @@ func (c Company) validateFields(l *validation.List, now time.Time) {
 }
 
 // CompanyInput describes a company to create. Its JSON form is the body of
-// the reference API's create call; decoded from JSON it refuses unknown
+// the Dotfile API's create call; decoded from JSON it refuses unknown
 // members and reports every problem at once (see UnmarshalJSON), and null
 // is accepted for every optional member.
 type CompanyInput struct {
 	// CaseID is optional: the case is given to the create call itself. When
-	// set, it must name that case (the reference API's payload carries it).
+	// set, it must name that case (the Dotfile API's payload carries it).
 	CaseID string `json:"case_id,omitempty"`
-	// Type defaults to CompanyMain when empty, as in the reference API.
+	// Type defaults to CompanyMain when empty, as in the Dotfile API.
 	Type               CompanyType `json:"type,omitempty"`
 	Name               string      `json:"name"`
 	CommercialName     string      `json:"commercial_name,omitempty"`

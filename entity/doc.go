@@ -5,13 +5,16 @@
 // # Values
 //
 // [Company] and [Individual] are plain values with snake_case JSON (the wire
-// shape of the reference API) that round-trips losslessly; Clone returns a
+// shape of the Dotfile API) that round-trips losslessly; Clone returns a
 // deep copy. Optional text fields are "" when not set and left out of the
 // JSON.
 //
 // Percentages are a [Percentage]: an exact decimal from 0 to 100 with at
 // most two decimals, or unknown (the zero value, JSON null). Unknown is never
-// 0. No float64 is involved anywhere, in Go or on the wire.
+// 0. A relation's percentage may also be a band (a lower and an upper
+// bound, each inclusive or exclusive), carried on the wire in the
+// extension member named with [BandSuffix]; an individual's declared
+// total may not. No float64 is involved anywhere, in Go or on the wire.
 //
 // # Field rules
 //
@@ -53,7 +56,7 @@
 // # Inputs
 //
 // [CompanyInput] and [IndividualInput] describe an entity to create; they
-// are the bodies of the reference API's create calls, including the
+// are the bodies of the Dotfile API's create calls, including the
 // relations of the new entity ([Link]) and an optional case_id. Decoded
 // with encoding/json they refuse unknown members and report every problem
 // (wrong JSON types, unparsable percentages) at once as a

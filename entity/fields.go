@@ -3,7 +3,6 @@ package entity
 import (
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/dossierkit/dossier/internal/fieldcheck"
@@ -20,8 +19,9 @@ const (
 )
 
 // checkText reports a problem at path when s is not valid UTF-8, holds a
-// control character, is longer than max, or (when required) is empty or only
-// white space.
+// control or invisible character (fieldcheck.Text, the rule of case names
+// too), is longer than max, or (when required) is empty or only white
+// space.
 func checkText(l *validation.List, path, s string, max int, required bool) {
 	if s == "" || strings.TrimSpace(s) == "" {
 		if required {
@@ -35,8 +35,8 @@ func checkText(l *validation.List, path, s string, max int, required bool) {
 		l.Addf(path, validation.CodeInvalidFormat, "%s is not valid UTF-8", path)
 		return
 	}
-	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
-		l.Addf(path, validation.CodeInvalidFormat, "%s must not contain control characters", path)
+	if p := fieldcheck.Text(s); !p.OK() {
+		l.Addf(path, validation.CodeInvalidFormat, "%s must not contain control or invisible characters: it %s", path, p.Detail())
 	}
 	if n := utf8.RuneCountInString(s); n > max {
 		l.Addf(path, validation.CodeTooLong, "%s has %d characters, at most %d allowed", path, n, max)

@@ -10,13 +10,13 @@ import (
 
 // Individual is a person in a case: a beneficial owner, a legal
 // representative, a business contact, a signatory... Its JSON form is the
-// wire shape of the reference API (snake_case); optional text fields are
+// wire shape of the Dotfile API (snake_case); optional text fields are
 // left out when empty. Relations are kept apart, in the case's relation list
 // (see package relation).
 //
 // Rules between fields:
 //   - at least one of FirstName and LastName is set (people with a single
-//     name exist; the reference API requires both, a stricter subset);
+//     name exist; the Dotfile API requires both, a stricter subset);
 //   - a business contact or a signatory has an Email;
 //   - an individual is not both delegator and signatory;
 //   - an individual that is not relevant is neither delegator nor signatory.
@@ -139,8 +139,8 @@ func (i Individual) validateFields(l *validation.List, now time.Time) {
 	i.Address.validate(l, "address")
 	ValidateRoles(l, "roles", i.Roles)
 	checkText(l, "position", i.Position, MaxTextLen, false)
-	l.Merge("ownership_percentage", i.OwnershipPercentage.Validate())
-	l.Merge("voting_rights_percentage", i.VotingRightsPercentage.Validate())
+	validateDeclaredTotal(l, "ownership_percentage", i.OwnershipPercentage)
+	validateDeclaredTotal(l, "voting_rights_percentage", i.VotingRightsPercentage)
 
 	if i.Email == "" && i.IsBusinessContact {
 		l.Add("email", validation.CodeRequired, "email is required for a business contact")
@@ -159,13 +159,13 @@ func (i Individual) validateFields(l *validation.List, now time.Time) {
 }
 
 // IndividualInput describes an individual to create. Its JSON form is the
-// body of the reference API's create call (the seed's example payload
+// body of the Dotfile API's create call (the API's documented example payload
 // decodes as written); decoded from JSON it refuses unknown members and
 // reports every problem at once (see UnmarshalJSON), and null is accepted
 // for every optional member and means "not set".
 type IndividualInput struct {
 	// CaseID is optional: the case is given to the create call itself. When
-	// set, it must name that case (the reference API's payload carries it).
+	// set, it must name that case (the Dotfile API's payload carries it).
 	CaseID        string   `json:"case_id,omitempty"`
 	FirstName     string   `json:"first_name,omitempty"`
 	MiddleName    string   `json:"middle_name,omitempty"`

@@ -135,7 +135,7 @@ func TestIndividualUpdate(t *testing.T) {
 	}
 }
 
-// The seed's example payload (placeholders filled in) decodes as written.
+// The Dotfile API's example payload (placeholders filled in) decodes as written.
 const seedIndividualPayload = `{
   "case_id": "6b3a9b52-4a0e-4f7c-8d1b-2f0c6c7e9a11",
   "is_business_contact": true,

@@ -7,7 +7,7 @@ import (
 
 // Link is a relation given with an entity being created: from the new
 // entity to a company of the case. Its JSON form is an element of the
-// "relations" array of the reference API's create payloads.
+// "relations" array of the Dotfile API's create payloads.
 type Link struct {
 	// ToCompanyID is the company the new entity relates to; empty means the
 	// case's main company.
@@ -41,23 +41,37 @@ func (k Link) Validate() error {
 // ValidateRelationFields reports the problems of the fields every relation
 // has: both percentages (0 to 100, at most two decimals, or unknown), the
 // roles (defined, not repeated) and the position (free text).
+//
+// The problems of a band are reported under its wire member
+// ("ownership_percentage_band.exclusive_minimum"), those of a number under
+// the plain one.
 func ValidateRelationFields(l *validation.List, ownership, votingRights Percentage, roles []Role, position string) {
-	l.Merge("ownership_percentage", ownership.Validate())
-	l.Merge("voting_rights_percentage", votingRights.Validate())
+	l.Merge(PercentageMember("ownership_percentage", ownership), ownership.Validate())
+	l.Merge(PercentageMember("voting_rights_percentage", votingRights), votingRights.Validate())
 	ValidateRoles(l, "roles", roles)
 	checkText(l, "position", position, MaxTextLen, false)
 }
 
 // UnmarshalJSON decodes a link, refusing unknown members and reporting every
 // problem at once as a *validation.Error. null is accepted for every member
-// and means "not given".
+// and means "not given". A band comes in the extension members
+// ownership_percentage_band and voting_rights_percentage_band (see
+// [JoinBand]).
 func (k *Link) UnmarshalJSON(data []byte) error {
 	var v Link
+	var ownBand, voteBand Percentage
 	if err := patch.DecodeObject(data, map[string]any{
 		"to_company_id": &v.ToCompanyID, "ownership_percentage": &v.OwnershipPercentage,
 		"voting_rights_percentage": &v.VotingRightsPercentage, "roles": &v.Roles,
-		"position": &v.Position,
+		"position":                  &v.Position,
+		"ownership_percentage_band": &ownBand, "voting_rights_percentage_band": &voteBand,
 	}); err != nil {
+		return err
+	}
+	var l validation.List
+	v.OwnershipPercentage = JoinBand(&l, "ownership_percentage", v.OwnershipPercentage, ownBand)
+	v.VotingRightsPercentage = JoinBand(&l, "voting_rights_percentage", v.VotingRightsPercentage, voteBand)
+	if err := l.Err(); err != nil {
 		return err
 	}
 	v.Roles = CloneRoles(v.Roles)

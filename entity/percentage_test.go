@@ -153,3 +153,13 @@ func FuzzPercentage(f *testing.F) {
 		}
 	})
 }
+
+// TestDeclaredTotalIsNotABand: an individual's declared total is a number
+// or null; bands belong to relations.
+func TestDeclaredTotalIsNotABand(t *testing.T) {
+	p := entity.Individual{ID: "i1", FirstName: "Pat", OwnershipPercentage: entity.MustPercentage("(25, 50]")}
+	var verr *validation.Error
+	if err := p.Validate(); !errors.As(err, &verr) || !verr.Has("ownership_percentage", validation.CodeInvalidType) {
+		t.Fatalf("Validate = %v", err)
+	}
+}

@@ -5,7 +5,7 @@ import "github.com/dossierkit/dossier/validation"
 // Role is what an individual or a company is to the company it relates to.
 type Role string
 
-// The roles of the reference API.
+// The roles of the Dotfile API.
 const (
 	RoleShareholder         Role = "shareholder"
 	RoleLegalRepresentative Role = "legal_representative"

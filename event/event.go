@@ -1,13 +1,18 @@
 // Package event defines the change events dossier records with every change
 // to a case: webhook-style names (Case.Created, Case.Updated with a
 // sub-event such as Case.StatusUpdated, Individual.Created, Check.Approved,
-// ...) and a JSON payload of the object after the change.
+// ...), the actor who made the change (a type, user, api or system, and the
+// host's id of it), for updates the changed fields with their previous and
+// next JSON values (FieldChange), and a JSON payload of the object after
+// the change, as reads return it.
 //
-// Events are written in the same atomic save as the change itself (a
-// transactional outbox): a refused change records none, and a saved change
-// cannot lose its events. The store gives each new event a sequence number
-// that orders events across all cases; a host application drains pending
-// events in that order and acknowledges them (at-least-once delivery).
+// Events are written in the same atomic save as the change itself, to the
+// store's append-only audit log, outside the case's record: a refused
+// change records none, a saved change cannot lose its events, and the log
+// outlives the case until an explicit purge. The store gives each new event
+// a sequence number that orders events across all cases; a host
+// application drains pending events in that order and acknowledges them
+// (at-least-once delivery, a transactional outbox).
 package event
 
 import (

@@ -71,6 +71,27 @@
 // make 100 % is 0). The tests check on random graphs that the ranges contain
 // the exact totals of random admissible fillings of the unknowns.
 //
+// # Bands
+//
+// A percentage may be a band, as registers publish them: "more than 25 %
+// but not more than 50 %" is (25, 50], each bound inclusive or exclusive
+// ([NewBand], [Bound]; BODS minimum / exclusiveMinimum / maximum /
+// exclusiveMaximum). An unknown percentage is the band [0, 100]. A total
+// through bands is a range whose lower bound takes every percentage at its
+// lower bound, and whose upper bound takes each at its upper bound capped
+// by what the lower bounds of the other stakes into the same company leave
+// of 100 %, with the tightening above. The ends are exact rationals, never
+// rounded inward, and open where no admissible value reaches them:
+// [Total.MinExclusive] when some walk of positive product to the root goes
+// through an excluded lower bound, [Total.MaxExclusive] likewise for an
+// excluded upper bound (or a cap below an excluded lower bound). A band
+// (25, 50] held through a wholly owned company gives (25, 50]; (50, 75)
+// times 50 % gives (25, 37.5). The known stakes into one company are
+// checked on the lower bounds: they may sum to 100 % only when every lower
+// bound among them is inclusive. The tests check on random graphs that the
+// ranges contain the totals of random admissible fillings of the bands,
+// never on an excluded end.
+//
 // # Voting rights
 //
 // Voting rights follow Options.Voting: Multiplicative (the default, as for
@@ -87,7 +108,9 @@
 // 25 %" of AMLD4, UK PSC, Germany). Ownership and voting rights are tested
 // separately on exact values and an owner qualifies when either test passes
 // (an OR, never a sum). Each test answers [Yes], [No], or [Possibly] when
-// unknown percentages leave both answers open.
+// unknown percentages or bands leave both answers open; excluded ends
+// count, so (25, 50] passes "more than 25 %" and (10, 25) fails
+// "25 % or more".
 //
 // # Explanations
 //
@@ -103,9 +126,11 @@
 //
 // Compute reports every problem at once in a *validation.Error: empty ids,
 // a node holding itself, two edges for one (from, to) pair, a percentage
-// outside 0..100 or with more than two decimals (paths like
-// "edges[3].ownership_percentage"), and known direct stakes of one kind into
-// one company summing to more than 100 % (code [CodeOverAllocated], on the
+// or a band bound outside 0..100 or with more than two decimals, a band
+// whose lower bound is not below its upper one (paths like
+// "edges[3].ownership_percentage"), and known direct stakes of one kind
+// (lower bounds of bands) into one company summing to more than 100 %
+// (code [CodeOverAllocated], on the
 // last edge into that company): such input has no meaning (the walk sums
 // could exceed 100 % for an ultimate owner or diverge), so it is refused
 // rather than computed. Package relation enforces the same rule earlier.

@@ -492,7 +492,13 @@ func (x *explainer) search(v int32, limit int) []Chain {
 		if x.in == Voting {
 			pc = g.edges[e].Voting
 		}
-		return Step{From: g.id(from), To: g.id(g.outTo[slot]), Declared: pc, Factor: factorTotal(fl, fh)}, fl, fh
+		factor := factorTotal(fl, fh)
+		if t := g.outTo[slot]; factor.kind == kindRange && !g.controlled(x.in, x.ir.method, t) {
+			// A band's own ends (and a headroom cap below an excluded
+			// lower bound) are excluded from the factor too.
+			factor.minOpen, factor.maxOpen = g.loOpen[x.in][e], g.upperOpen(x.in, e, t)
+		}
+		return Step{From: g.id(from), To: g.id(g.outTo[slot]), Declared: pc, Factor: factor}, fl, fh
 	}
 	push(nil, nil, v, nil, bound{})
 	var out []Chain

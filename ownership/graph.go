@@ -7,9 +7,6 @@ import (
 	"github.com/dossierkit/dossier/validation"
 )
 
-// unknownBP marks an unknown percentage in basis-point arrays.
-const unknownBP = -1
-
 // full is 100 % in basis points (hundredths of a percent).
 const full = 10000
 
@@ -33,13 +30,17 @@ type graph struct {
 	inStart  []int32 // CSR of in-edges (owned <- owner), len n+1
 	inFrom   []int32
 	inEdge   []int32
+	inSlot   []int32 // out-edge CSR slot of each in-edge slot
 
-	// pct[interest][edge] is the validated percentage in basis points or
-	// unknownBP. known[interest][node] sums the known stakes into a reach
-	// node; unknownIn counts its unknown ones.
-	pct       [2][]int32
-	known     [2][]int32
-	unknownIn [2][]int32
+	// lo[interest][edge] and hi[interest][edge] bound the validated
+	// percentage in basis points: equal for a known one, 0 and full for an
+	// unknown one, the bounds of a band; loOpen and hiOpen say that a
+	// band's bound is exclusive. sumLo[interest][node] sums the lower
+	// bounds of the stakes into a reach node; openIn counts those of them
+	// that are exclusive.
+	lo, hi         [2][]int32
+	loOpen, hiOpen [2][]bool
+	sumLo, openIn  [2][]int32
 }
 
 func (g *graph) id(v int32) string { return g.ids[g.rid[v]] }
@@ -70,8 +71,12 @@ func buildGraph(root string, edges []Edge) (*graph, error) {
 	}
 	from := make([]int32, len(edges))
 	to := make([]int32, len(edges))
-	g.pct[Ownership] = make([]int32, len(edges))
-	g.pct[Voting] = make([]int32, len(edges))
+	for in := range 2 {
+		g.lo[in] = make([]int32, len(edges))
+		g.hi[in] = make([]int32, len(edges))
+		g.loOpen[in] = make([]bool, len(edges))
+		g.hiOpen[in] = make([]bool, len(edges))
+	}
 	seen := make(map[uint64]int32, len(edges))
 	for i := range edges {
 		e := &edges[i]
@@ -86,22 +91,19 @@ func buildGraph(root string, edges []Edge) (*graph, error) {
 			okIDs = false
 		}
 		for in, pc := range [2]Percent{e.Ownership, e.Voting} {
-			d, ok := pc.Decimal()
+			lo, hi, ok := bandBP(pc)
 			if !ok {
-				g.pct[in][i] = unknownBP
-				continue
-			}
-			bp, outOfRange, tooPrecise := classifyPercent(d)
-			if outOfRange || tooPrecise {
 				field := ".ownership_percentage"
 				if Interest(in) == Voting {
 					field = ".voting_rights_percentage"
 				}
 				l.Merge(path(field), pc.Validate())
-				g.pct[in][i] = unknownBP
-				continue
+				lo, hi = 0, full
 			}
-			g.pct[in][i] = int32(bp)
+			g.lo[in][i], g.hi[in][i] = lo, hi
+			if ok && pc.kind == percentBand {
+				g.loOpen[in][i], g.hiOpen[in][i] = pc.loOpen, pc.hiOpen
+			}
 		}
 		if !okIDs {
 			from[i], to[i] = -1, -1
@@ -124,25 +126,32 @@ func buildGraph(root string, edges []Edge) (*graph, error) {
 	}
 
 	nGlobal := int32(len(g.ids))
-	// Sums of known stakes per held company; more than 100 % is refused.
+	// Sums of the lower bounds of the stakes per held company: more than
+	// 100 %, or 100 % with an exclusive lower bound, is refused.
 	for in := range 2 {
 		sum := make([]int64, nGlobal)
+		open := make([]bool, nGlobal)
 		last := make([]int32, nGlobal)
 		for i := range edges {
-			if bp := g.pct[in][i]; bp != unknownBP && to[i] >= 0 {
-				sum[to[i]] += int64(bp)
+			if to[i] >= 0 && (g.lo[in][i] > 0 || g.loOpen[in][i]) {
+				sum[to[i]] += int64(g.lo[in][i])
+				open[to[i]] = open[to[i]] || g.loOpen[in][i]
 				last[to[i]] = int32(i)
 			}
 		}
 		for v := range nGlobal {
-			if sum[v] > full {
+			if sum[v] > full || (sum[v] == full && open[v]) {
 				field := ".ownership_percentage"
 				what := "ownership"
 				if Interest(in) == Voting {
 					field, what = ".voting_rights_percentage", "voting rights"
 				}
+				more := "more than 100 %"
+				if sum[v] == full {
+					more = "with a bound that excludes its value, so they exceed 100 %"
+				}
 				l.Addf(validation.Index("edges", int(last[v]))+field, CodeOverAllocated,
-					"the known direct %s stakes in %q sum to %s %%, more than 100 %%", what, g.ids[v], bpString(sum[v]))
+					"the known direct %s stakes in %q (the lower bounds of bands) sum to %s %%, %s", what, g.ids[v], bpString(sum[v]), more)
 			}
 		}
 	}
@@ -219,6 +228,7 @@ func (g *graph) buildReach(from, to []int32) {
 	g.outEdge = make([]int32, m)
 	g.inFrom = make([]int32, m)
 	g.inEdge = make([]int32, m)
+	g.inSlot = make([]int32, m)
 	of := make([]int32, n)
 	inf := make([]int32, n)
 	copy(of, g.outStart[:n])
@@ -232,23 +242,40 @@ func (g *graph) buildReach(from, to []int32) {
 			continue
 		}
 		g.outTo[of[f]], g.outEdge[of[f]] = t, int32(i)
+		g.inFrom[inf[t]], g.inEdge[inf[t]], g.inSlot[inf[t]] = f, int32(i), of[f]
 		of[f]++
-		g.inFrom[inf[t]], g.inEdge[inf[t]] = f, int32(i)
 		inf[t]++
 	}
 	for in := range 2 {
-		g.known[in] = make([]int32, n)
-		g.unknownIn[in] = make([]int32, n)
+		g.sumLo[in] = make([]int32, n)
+		g.openIn[in] = make([]int32, n)
 		for v := range n {
 			for _, e := range g.inEdge[g.inStart[v]:g.inStart[v+1]] {
-				if bp := g.pct[in][e]; bp == unknownBP {
-					g.unknownIn[in][v]++
-				} else {
-					g.known[in][v] += bp
+				g.sumLo[in][v] += g.lo[in][e]
+				if g.loOpen[in][e] {
+					g.openIn[in][v]++
 				}
 			}
 		}
 	}
+}
+
+// bandBP returns the bounds of a valid percentage in basis points (0 and
+// full for unknown), and false when it is invalid.
+func bandBP(p Percent) (lo, hi int32, ok bool) {
+	switch p.kind {
+	case percentExact:
+		bp, outOfRange, tooPrecise := classifyPercent(p.d)
+		return int32(bp), int32(bp), !outOfRange && !tooPrecise
+	case percentBand:
+		l, out1, prec1 := classifyPercent(p.d)
+		h, out2, prec2 := classifyPercent(p.hi)
+		if out1 || prec1 || out2 || prec2 || l > h || (l == h && (p.loOpen || p.hiOpen)) {
+			return 0, 0, false
+		}
+		return int32(l), int32(h), true
+	}
+	return 0, full, true
 }
 
 // comps is a decomposition of the reach subgraph into strongly connected

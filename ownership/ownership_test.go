@@ -62,7 +62,7 @@ func wantExact(t *testing.T, r *ownership.Result, id string, in ownership.Intere
 	}
 }
 
-// TestWorkedExamples checks the public worked examples of REFERENCE.md.
+// TestWorkedExamples checks public worked examples of ownership computation (Eurostat, a public Q&A).
 func TestWorkedExamples(t *testing.T) {
 	tests := []struct {
 		name  string

@@ -150,7 +150,7 @@ func TestPercentEqualAndAccessors(t *testing.T) {
 }
 
 func FuzzParsePercent(f *testing.F) {
-	for _, s := range []string{"0", "100", "33.33", "1e1", "-1", "100.001", "abc", "", "null", "1e-99999", "0.00"} {
+	for _, s := range []string{"0", "100", "33.33", "1e1", "-1", "100.001", "abc", "", "null", "1e-99999", "0.00", "(25, 50]", "[0,100)", "(5, 5]", "[50, 40]", "(1e1, 2e1)"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -183,7 +183,8 @@ func FuzzParsePercent(f *testing.F) {
 }
 
 func FuzzPercentJSON(f *testing.F) {
-	for _, s := range []string{`1`, `"2.5"`, `null`, `true`, `{}`, `"1e5"`, `-0`, `1E2`, `"  7 "`} {
+	for _, s := range []string{`1`, `"2.5"`, `null`, `true`, `{}`, `"1e5"`, `-0`, `1E2`, `"  7 "`,
+		`{"exclusive_minimum":25,"maximum":50}`, `{"minimum":75}`, `{"minimum":1,"minimum":2}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -206,7 +207,7 @@ func FuzzPercentJSON(f *testing.F) {
 }
 
 // FuzzCompute builds small graphs from bytes (4 per edge: from, to,
-// ownership, voting; 255 is unknown) and checks that Compute never panics
+// ownership, voting; 255 is unknown, 254 the band (10, 20]) and checks that Compute never panics
 // and that, with known percentages, the parts account for exactly 100 %.
 func FuzzCompute(f *testing.F) {
 	f.Add([]byte{1, 0, 50, 50, 2, 0, 50, 50, 3, 2, 50, 50, 0, 2, 50, 50})
@@ -220,6 +221,9 @@ func FuzzCompute(f *testing.F) {
 		p := func(v byte) ownership.Percent {
 			if v == 255 {
 				return ownership.Unknown()
+			}
+			if v == 254 {
+				return ownership.MustParsePercent("(10, 20]")
 			}
 			return ownership.Known(decimal.New(int64(v)*37%10001, -2))
 		}

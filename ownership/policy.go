@@ -118,10 +118,14 @@ func (o Outcome) String() string {
 func (p Policy) test(t Total, threshold *big.Rat) Outcome {
 	switch t.kind {
 	case kindExact, kindRange:
-		if p.passes(t.min, threshold) {
+		// Every value passes when the lowest does, or when the lowest is
+		// the threshold itself, excluded, under "more than".
+		if p.passes(t.min, threshold) || (t.minOpen && p.Comparator == MoreThan && t.min.Cmp(threshold) == 0) {
 			return Yes
 		}
-		if t.max == nil || p.passes(t.max, threshold) {
+		// Some value passes unless the highest fails, or is the threshold
+		// itself, excluded, under "at least".
+		if t.max == nil || (p.passes(t.max, threshold) && !(t.maxOpen && t.max.Cmp(threshold) == 0)) {
 			return Possibly
 		}
 		return No
@@ -229,7 +233,9 @@ type Discrepancy struct {
 	// an exact total, declared outside (min - 0.01, max + 0.01) for a
 	// range, and any number for a closed-loop member. So 66.67 and 66.66
 	// both match 200/3, while 66.65 does not. An unknown declared value
-	// never differs.
+	// never differs. A declared band differs when none of its values can
+	// be the computed total written with two decimals (the band and the
+	// computed range widened by 0.01 on each side do not meet).
 	Differs bool
 	// Difference is declared - computed, exactly, when both are known.
 	Difference *big.Rat
@@ -247,6 +253,10 @@ func (r *Result) Compare(id string, in Interest, declared Percent) (Discrepancy,
 	}
 	t, _ := r.Total(id, in)
 	d := Discrepancy{ID: id, Interest: in, Declared: declared, Computed: t}
+	if lower, upper, ok := declared.Band(); ok {
+		d.Differs = !bandMeets(lower, upper, t)
+		return d, nil
+	}
 	dv, ok := declared.Decimal()
 	if !ok {
 		return d, nil
@@ -272,4 +282,23 @@ func (r *Result) Compare(id string, in Interest, declared Percent) (Discrepancy,
 		d.Differs = true
 	}
 	return d, nil
+}
+
+// bandMeets reports whether the band [lower, upper] meets the total t
+// widened by 0.01 on each side (an open interval, so the ends of the band
+// need no care: both have positive width).
+func bandMeets(lower, upper Bound, t Total) bool {
+	if t.kind != kindExact && t.kind != kindRange {
+		return false
+	}
+	lo, okLo := exactRat(lower.Value)
+	hi, okHi := exactRat(upper.Value)
+	if !okLo || !okHi {
+		return false
+	}
+	tolerance := big.NewRat(1, 100)
+	if hi.Cmp(new(big.Rat).Sub(t.min, tolerance)) <= 0 {
+		return false
+	}
+	return t.max == nil || lo.Cmp(new(big.Rat).Add(t.max, tolerance)) < 0
 }

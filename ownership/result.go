@@ -22,7 +22,10 @@ type Result struct {
 type interestResult struct {
 	method VotingMethod
 	lo, hi *pass // hi == lo when every relevant percentage is known
-	un     Unattributed
+	// minOpen and maxOpen mark the reach nodes whose total cannot equal
+	// the lower (upper) bound, because of exclusive bounds of bands.
+	minOpen, maxOpen []bool
+	un               Unattributed
 	// slack is 1 - (sum of the lower bounds of the ultimate owners and of
 	// the unattributed categories), as a fraction; an ultimate owner's
 	// total cannot exceed its lower bound plus slack (conservation).
@@ -116,6 +119,8 @@ func (g *graph) computeInterest(in Interest, method VotingMethod, maxCycle int) 
 		if ir.hi, err = g.newPass(in, method, true, maxCycle); err != nil {
 			return nil, err
 		}
+		ir.minOpen = g.openEnds(in, method, ir.lo, false)
+		ir.maxOpen = g.openEnds(in, method, ir.hi, true)
 	}
 	ir.unattributed(g, in)
 	return ir, nil
@@ -281,9 +286,10 @@ func (r *Result) total(in Interest, v int32) Total {
 	if ir.hi == ir.lo {
 		return exactTotal(loR)
 	}
-	var hiR *big.Rat
+	var hiR, walkMax *big.Rat
 	if h := ir.hi.vals[v]; !h.inf {
 		hiR = pct(fracRat(ir.hi.ar, h))
+		walkMax = hiR
 	}
 	if !ir.hi.c.cyclic[ir.hi.c.of[v]] {
 		// Outside cross-holdings a node is visited at most once by any
@@ -297,7 +303,11 @@ func (r *Result) total(in Interest, v int32) Total {
 			hiR = c
 		}
 	}
-	return rangeTotal(loR, hiR)
+	// The upper bound is open when it is the walk sum of the upper
+	// scenario and that sum cannot be reached; a bound from conservation is
+	// kept closed (it is sound, not always attained).
+	maxOpen := hiR != nil && walkMax != nil && ir.maxOpen[v] && hiR.Cmp(walkMax) == 0
+	return openRangeTotal(loR, ir.minOpen[v], hiR, maxOpen)
 }
 
 // Holders returns the ids of every node that can reach the root (the root

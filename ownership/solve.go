@@ -25,40 +25,129 @@ type pass struct {
 }
 
 // weight returns the weight in basis points of edge e into node t (reach
-// indices) for the given interest, method and scenario.
+// indices) for the given interest, method and scenario: the lower bound of
+// the percentage in the lower scenario; in the upper one its upper bound,
+// capped by what the lower bounds of the other stakes into t leave of
+// 100 % (an unknown percentage has the bounds 0 and 100, so it takes the
+// headroom of t).
 func (g *graph) weight(in Interest, method VotingMethod, upper bool, e, t int32) int32 {
-	bp := g.pct[in][e]
-	head := full - g.known[in][t]
-	if in != Voting || method != ControlChain || t == g.root {
-		if bp != unknownBP {
-			return bp
-		}
-		if upper {
-			return head
-		}
-		return 0
+	w := g.lo[in][e]
+	if upper {
+		w = g.upperBP(in, e, t)
 	}
-	if bp != unknownBP {
-		if bp > half {
-			return full
-		}
-		return 0
+	if !g.controlled(in, method, t) {
+		return w
 	}
-	if upper && head > half {
-		return full
+	if w > half || (!upper && w == half && g.loOpen[in][e]) {
+		return full // every admissible value (lower) or some (upper) controls
 	}
 	return 0
 }
 
-// uncertain reports whether some edge of the reach subgraph has an unknown
-// percentage of the interest.
+// upperBP is the upper bound of edge e into t, capped by the headroom left
+// by the lower bounds of the other stakes into t.
+func (g *graph) upperBP(in Interest, e, t int32) int32 {
+	return min(g.hi[in][e], full-(g.sumLo[in][t]-g.lo[in][e]))
+}
+
+// upperOpen reports whether no admissible value of edge e into t reaches
+// its upper bound upperBP: the bound is an exclusive upper bound of a
+// band, or the headroom left by lower bounds of which one is exclusive.
+func (g *graph) upperOpen(in Interest, e, t int32) bool {
+	hi, headroom := g.hi[in][e], full-(g.sumLo[in][t]-g.lo[in][e])
+	u := min(hi, headroom)
+	others := g.openIn[in][t]
+	if g.loOpen[in][e] {
+		others--
+	}
+	return (u == hi && g.hiOpen[in][e]) || (u == headroom && others > 0)
+}
+
+// controlled reports whether an edge into t follows the control-chain
+// rule (a step: control or nothing) rather than its face value.
+func (g *graph) controlled(in Interest, method VotingMethod, t int32) bool {
+	return in == Voting && method == ControlChain && t != g.root
+}
+
+// uncertain reports whether some edge of the reach subgraph has a
+// percentage of the interest that is not exact.
 func (g *graph) uncertain(in Interest) bool {
 	for _, e := range g.outEdge {
-		if g.pct[in][e] == unknownBP {
+		if g.lo[in][e] != g.hi[in][e] {
 			return true
 		}
 	}
 	return false
+}
+
+// openEnds marks the nodes whose total cannot reach the bound computed by
+// the lower (upper false) or upper scenario p: those with a walk to the
+// root, every edge of it positive, through an edge whose own bound is
+// excluded. In the lower scenario such an edge has an exclusive lower
+// bound (and counts as positive even at 0: every admissible value is
+// above it); in the upper one its upper bound is exclusive, or it is
+// capped by the headroom of the held company while the lower bound of
+// another stake there is exclusive. Every admissible filling then gives
+// the walk, so the total, strictly more than the lower bound (or less than
+// the upper one): totals are non-decreasing in every weight and strictly
+// increasing in a weight on a walk of positive product. Edges under the
+// control-chain rule are steps whose bounds are attained: never open.
+func (g *graph) openEnds(in Interest, method VotingMethod, p *pass, upper bool) []bool {
+	positive := func(slot int32) bool {
+		if p.w[slot] > 0 {
+			return true
+		}
+		return !upper && g.loOpen[in][g.outEdge[slot]] && !g.controlled(in, method, g.outTo[slot])
+	}
+	flagged := func(slot int32) bool {
+		e, t := g.outEdge[slot], g.outTo[slot]
+		if g.controlled(in, method, t) || !positive(slot) {
+			return false
+		}
+		if !upper {
+			return g.loOpen[in][e]
+		}
+		return g.upperOpen(in, e, t)
+	}
+	// reach: nodes with a positive walk to the root.
+	reach := make([]bool, g.n)
+	queue := []int32{g.root}
+	reach[g.root] = true
+	for q := 0; q < len(queue); q++ {
+		v := queue[q]
+		for k := g.inStart[v]; k < g.inStart[v+1]; k++ {
+			u := g.inFrom[k]
+			if !reach[u] && positive(g.inSlot[k]) {
+				reach[u] = true
+				queue = append(queue, u)
+			}
+		}
+	}
+	open := make([]bool, g.n)
+	queue = queue[:0]
+	for v := range g.n {
+		if !reach[v] {
+			continue
+		}
+		for slot := g.outStart[v]; slot < g.outStart[v+1]; slot++ {
+			if reach[g.outTo[slot]] && flagged(slot) {
+				open[v] = true
+				queue = append(queue, v)
+				break
+			}
+		}
+	}
+	for q := 0; q < len(queue); q++ {
+		v := queue[q]
+		for k := g.inStart[v]; k < g.inStart[v+1]; k++ {
+			u := g.inFrom[k]
+			if !open[u] && positive(g.inSlot[k]) {
+				open[u] = true
+				queue = append(queue, u)
+			}
+		}
+	}
+	return open
 }
 
 func (g *graph) newPass(in Interest, method VotingMethod, upper bool, maxCycle int) (*pass, error) {

@@ -24,8 +24,11 @@ const (
 //
 //   - exact: Known reports true and Exact returns the value, an exact
 //     rational such as 200/3 (66.666...);
-//   - a range: some percentage on the way is unknown; Min and Max bound the
-//     value (Max is nil when no finite upper bound exists);
+//   - a range: some percentage on the way is unknown or a band; Min and
+//     Max bound the value (Max is nil when no finite upper bound exists),
+//     and MinExclusive and MaxExclusive say that the value is strictly
+//     above Min or below Max (a band "more than 25 %" held through a
+//     wholly owned company gives a total strictly above 25);
 //   - closed loop: the holder belongs to a group of companies that own each
 //     other entirely, with no outside owner, so its interest is not a number
 //     (ClosedLoop reports true; Min and Max are nil);
@@ -34,8 +37,9 @@ const (
 // Values are never float64. Round and String are for display only; compare
 // and test thresholds on Exact, Min and Max.
 type Total struct {
-	kind     totalKind
-	min, max *big.Rat // percent; never mutated once built
+	kind             totalKind
+	min, max         *big.Rat // percent; never mutated once built
+	minOpen, maxOpen bool     // a range's bound is excluded
 }
 
 func exactTotal(r *big.Rat) Total { return Total{kind: kindExact, min: r, max: r} }
@@ -48,6 +52,23 @@ func rangeTotal(lo, hi *big.Rat) Total {
 	}
 	return Total{kind: kindRange, min: lo, max: hi}
 }
+
+// openRangeTotal is rangeTotal with open ends.
+func openRangeTotal(lo *big.Rat, loOpen bool, hi *big.Rat, hiOpen bool) Total {
+	t := rangeTotal(lo, hi)
+	if t.kind == kindRange {
+		t.minOpen, t.maxOpen = loOpen, hiOpen && hi != nil
+	}
+	return t
+}
+
+// MinExclusive reports whether a range excludes its lower bound: every
+// admissible value of the percentages gives a total strictly above Min.
+func (t Total) MinExclusive() bool { return t.minOpen }
+
+// MaxExclusive reports whether a range excludes its upper bound: every
+// admissible value of the percentages gives a total strictly below Max.
+func (t Total) MaxExclusive() bool { return t.maxOpen }
 
 func closedLoopTotal() Total { return Total{kind: kindClosedLoop} }
 
@@ -96,7 +117,8 @@ func (t Total) Round(places int32) (decimal.Decimal, bool) {
 
 // String formats the total with [DisplayPlaces] decimals: "66.67",
 // "[10.00, 35.00]" (bounds rounded outwards, so the range still contains
-// the value), "[10.00, unbounded]", "closed loop" or "unknown".
+// the value), "(25.00, 50.00]" (a parenthesis for an excluded bound),
+// "[10.00, unbounded]", "closed loop" or "unknown".
 func (t Total) String() string { return t.Format(DisplayPlaces) }
 
 // Format is String with the given number of decimals.
@@ -110,7 +132,14 @@ func (t Total) Format(places int32) string {
 		if hi != nil {
 			his = hi.StringFixed(places)
 		}
-		return "[" + lo.StringFixed(places) + ", " + his + "]"
+		open, closing := "[", "]"
+		if t.minOpen {
+			open = "("
+		}
+		if t.maxOpen {
+			closing = ")"
+		}
+		return open + lo.StringFixed(places) + ", " + his + closing
 	case kindClosedLoop:
 		return "closed loop"
 	default:
@@ -135,9 +164,11 @@ func (t Total) Bounds(places int32) (lo decimal.Decimal, hi *decimal.Decimal, ok
 	return lo, hi, true
 }
 
-// Equal reports whether two totals are of the same kind with equal bounds.
+// Equal reports whether two totals are of the same kind with equal bounds,
+// excluded or not alike.
 func (t Total) Equal(u Total) bool {
-	return t.kind == u.kind && ratEq(t.min, u.min) && ratEq(t.max, u.max)
+	return t.kind == u.kind && ratEq(t.min, u.min) && ratEq(t.max, u.max) &&
+		t.minOpen == u.minOpen && t.maxOpen == u.maxOpen
 }
 
 func ratEq(a, b *big.Rat) bool {

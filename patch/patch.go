@@ -3,6 +3,12 @@
 // a JSON object field by field and reports every problem at once as a
 // *validation.Error instead of stopping at the first.
 //
+// DecodeObject is the strict object decoder of the whole module: every
+// input type decodes through it (or, for risks, custom properties and
+// metadata, through the same reader underneath), so malformed JSON, invalid
+// UTF-8, a key given twice and an unknown member are refused the same way
+// everywhere.
+//
 // A Field is used in update inputs:
 //
 //	type UpdateInput struct {
@@ -19,8 +25,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 
+	"github.com/dossierkit/dossier/internal/jsonobj"
 	"github.com/dossierkit/dossier/validation"
 )
 
@@ -77,29 +83,41 @@ func (f *Field[T]) UnmarshalJSON(data []byte) error {
 
 // DecodeObject decodes the JSON object data into the targets of fields, keyed
 // by JSON member name; each target is a pointer, as for json.Unmarshal. It
-// reports every problem together as a *validation.Error: a member that is not
-// in fields (unknown_field), a member of the wrong JSON type (invalid_type),
+// reports every problem together as a *validation.Error, in document
+// order: data that is not well-formed JSON or not valid UTF-8
+// (malformed_json at the root), data that is not an object (invalid_type
+// at the root), a key given twice (duplicate), a member that is not in
+// fields (unknown_field), a member of the wrong JSON type (invalid_type),
 // and the problems of a member whose own UnmarshalJSON returned a
-// *validation.Error (merged under the member's name). Data that is not a JSON
-// object is one invalid_type problem at the root.
+// *validation.Error (merged under the member's name).
+//
+// It is the one object decoder of the module: every input type uses it
+// or, for risks and custom properties, the same reader underneath, so one
+// policy holds everywhere (duplicate keys are refused, never resolved
+// last-wins).
 func DecodeObject(data []byte, fields map[string]any) error {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil || raw == nil {
-		return validation.New("", validation.CodeInvalidType, "expected a JSON object")
-	}
-	keys := make([]string, 0, len(raw))
-	for k := range raw {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var l validation.List
-	for _, k := range keys {
+	DecodeObjectInto(&l, data, fields)
+	return l.Err()
+}
+
+// DecodeObjectInto is DecodeObject recording its problems in l, so that a
+// caller can add the problems of a later stage (the rules checked on the
+// decoded values) and report everything at once. It returns false when
+// data is not an object at all, so nothing was decoded.
+func DecodeObjectInto(l *validation.List, data []byte, fields map[string]any) bool {
+	members, ok := jsonobj.Read(data, "", l)
+	if !ok {
+		return false
+	}
+	for _, m := range members {
+		k := m.Key
 		target, ok := fields[k]
 		if !ok {
 			l.Addf(k, validation.CodeUnknownField, "unknown field %q", k)
 			continue
 		}
-		if err := json.Unmarshal(raw[k], target); err != nil {
+		if err := json.Unmarshal(m.Value, target); err != nil {
 			var verr *validation.Error
 			var terr *json.UnmarshalTypeError
 			switch {
@@ -112,29 +130,11 @@ func DecodeObject(data []byte, fields map[string]any) error {
 			}
 		}
 	}
-	return l.Err()
+	return true
 }
 
 // Kind describes the JSON value raw for an error message: "a string",
 // "a number", "a boolean", "null", "an array", "an object", or "nothing"
 // for blank input. It reads only the first byte that is not white space,
 // so it does not check that raw is valid JSON.
-func Kind(raw []byte) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return "nothing"
-	}
-	switch raw[0] {
-	case '"':
-		return "a string"
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	}
-	return "a number"
-}
+func Kind(raw []byte) string { return jsonobj.Kind(raw) }

@@ -24,7 +24,8 @@ var hundred = decimal.NewFromInt(100)
 //     relation per (source, target) pair;
 //   - the known direct stakes into one company total at most 100 %, for
 //     ownership and for voting rights separately (unknown stakes count for
-//     nothing, they are not 0);
+//     nothing, they are not 0; a band counts for its lower bound, and
+//     lower bounds making exactly 100 % must all be inclusive);
 //   - once there is a main company, every entity is connected to it.
 //
 // The problems of the first four rules come as one *validation.Error with
@@ -151,59 +152,82 @@ func checkStructure(g Graph, l *validation.List) {
 	}
 }
 
-// stakes sums the known direct stakes into each company.
+// stakes sums the known direct stakes into each company: exact
+// percentages and the lower bounds of bands, counting the lower bounds
+// that are exclusive (a sum of exactly 100 % with one of them is over).
 type stakes struct {
-	own, vote map[string]decimal.Decimal
+	own, vote         map[string]decimal.Decimal
+	ownOpen, voteOpen map[string]int
 }
 
 func newStakes() stakes {
-	return stakes{own: map[string]decimal.Decimal{}, vote: map[string]decimal.Decimal{}}
-}
-
-// stake returns the value of a known, valid percentage; unknown and invalid
-// percentages (reported on their own) count for nothing.
-func stake(p entity.Percentage) (decimal.Decimal, bool) {
-	d, ok := p.Decimal()
-	if !ok || p.Validate() != nil {
-		return decimal.Decimal{}, false
-	}
-	return d, true
-}
-
-func (s stakes) add(r Relation) {
-	if d, ok := stake(r.OwnershipPercentage); ok {
-		s.own[r.ToCompanyID] = s.own[r.ToCompanyID].Add(d)
-	}
-	if d, ok := stake(r.VotingRightsPercentage); ok {
-		s.vote[r.ToCompanyID] = s.vote[r.ToCompanyID].Add(d)
+	return stakes{
+		own: map[string]decimal.Decimal{}, vote: map[string]decimal.Decimal{},
+		ownOpen: map[string]int{}, voteOpen: map[string]int{},
 	}
 }
 
-func (s stakes) remove(r Relation) {
-	if d, ok := stake(r.OwnershipPercentage); ok {
-		s.own[r.ToCompanyID] = s.own[r.ToCompanyID].Sub(d)
+// stake returns the lower bound of a valid percentage (an exact value is
+// its own lower bound); unknown and invalid percentages (reported on their
+// own) count for nothing.
+func stake(p entity.Percentage) (entity.Bound, bool) {
+	if p.IsUnknown() || p.Validate() != nil {
+		return entity.Bound{}, false
 	}
-	if d, ok := stake(r.VotingRightsPercentage); ok {
-		s.vote[r.ToCompanyID] = s.vote[r.ToCompanyID].Sub(d)
+	return p.Lower(), true
+}
+
+func (s stakes) add(r Relation)    { s.addSigned(r, 1) }
+func (s stakes) remove(r Relation) { s.addSigned(r, -1) }
+
+func (s stakes) addSigned(r Relation, sign int) {
+	for _, x := range []struct {
+		p    entity.Percentage
+		sums map[string]decimal.Decimal
+		open map[string]int
+	}{
+		{r.OwnershipPercentage, s.own, s.ownOpen},
+		{r.VotingRightsPercentage, s.vote, s.voteOpen},
+	} {
+		b, ok := stake(x.p)
+		if !ok {
+			continue
+		}
+		if sign > 0 {
+			x.sums[r.ToCompanyID] = x.sums[r.ToCompanyID].Add(b.Value)
+		} else {
+			x.sums[r.ToCompanyID] = x.sums[r.ToCompanyID].Sub(b.Value)
+		}
+		if b.Exclusive {
+			x.open[r.ToCompanyID] += sign
+		}
 	}
 }
 
 // check adds a problem at list[i] for each interest whose total into c is
 // over 100 %.
 func (s stakes) check(l *validation.List, list string, i int, c entity.Company) {
-	if msg, over := stakeExcess("ownership", s.own[c.ID], c); over {
+	if msg, over := stakeExcess("ownership", s.own[c.ID], s.ownOpen[c.ID] > 0, c); over {
 		l.Add(validation.Index(list, i), CodeStakeExceeded, msg)
 	}
-	if msg, over := stakeExcess("voting rights", s.vote[c.ID], c); over {
+	if msg, over := stakeExcess("voting rights", s.vote[c.ID], s.voteOpen[c.ID] > 0, c); over {
 		l.Add(validation.Index(list, i), CodeStakeExceeded, msg)
 	}
 }
 
 // stakeExcess returns the message for a total over 100 % into c, naming the
-// company and the excess.
-func stakeExcess(interest string, total decimal.Decimal, c entity.Company) (string, bool) {
-	if !total.GreaterThan(hundred) {
+// company and the excess; a total of exactly 100 % is over when one of its
+// lower bounds is exclusive.
+func stakeExcess(interest string, total decimal.Decimal, open bool, c entity.Company) (string, bool) {
+	switch total.Cmp(hundred) {
+	case -1:
 		return "", false
+	case 0:
+		if !open {
+			return "", false
+		}
+		return fmt.Sprintf("the direct %s stakes into company %q (%s) would total more than 100 %%: their lower bounds make 100 %% and one of them is exclusive",
+			interest, c.Name, c.ID), true
 	}
 	return fmt.Sprintf("the direct %s stakes into company %q (%s) would total %s %%, %s %% over 100 %%",
 		interest, c.Name, c.ID, total.String(), total.Sub(hundred).String()), true

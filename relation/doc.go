@@ -8,10 +8,15 @@
 // storage.Record keeps. A [Relation] goes from an individual or a company
 // (exactly one of FromIndividualID and FromCompanyID) to a company, with
 // the direct ownership and voting-rights percentages the source holds in
-// the target (entity.Percentage: 0 to 100 with at most two decimals, or
-// unknown), roles (shareholder, legal_representative) and a position. Its
-// JSON is the wire shape of the reference API: null for an absent source,
-// position or percentage, roles always an array.
+// the target (entity.Percentage: 0 to 100 with at most two decimals, a
+// band such as "more than 25 % but not more than 50 %", or unknown),
+// roles (shareholder, legal_representative) and a position. Its JSON is
+// the wire shape of the Dotfile API: null for an absent source,
+// position or percentage, roles always an array; a band is null in
+// ownership_percentage and given in the extension member
+// ownership_percentage_band ({"exclusive_minimum": 25, "maximum": 50}),
+// likewise for voting rights, a member left out for any other
+// percentage.
 //
 // # The rules
 //
@@ -24,7 +29,9 @@
 //     target) pair;
 //   - the known direct stakes into one company total at most 100 %, for
 //     ownership and for voting rights separately; an unknown stake counts
-//     for nothing (it is not 0: package ownership reports it as unknown);
+//     for nothing (it is not 0: package ownership reports it as unknown)
+//     and a band for its lower bound (lower bounds making exactly 100 %
+//     must all be inclusive);
 //   - no orphans: once the case has a main company, every company and
 //     individual is connected to it through relations. Connectivity is
 //     undirected: what matters is that an entity belongs to the main

@@ -49,11 +49,19 @@ type OrphanError struct {
 	IDs []string
 }
 
-// Error names the orphaned entities.
+// Error names the orphaned entities: the first 20, then how many more, so
+// that the message stays small however large the case.
 func (e *OrphanError) Error() string {
+	ids := strings.Join(e.IDs[:min(len(e.IDs), maxNamedIDs)], ", ")
+	if n := len(e.IDs) - maxNamedIDs; n > 0 {
+		ids += fmt.Sprintf(" and %d more", n)
+	}
 	return fmt.Sprintf("%s: %s (each entity must stay connected to the main company; create the new relation before deleting the old one)",
-		ErrOrphan, strings.Join(e.IDs, ", "))
+		ErrOrphan, ids)
 }
+
+// maxNamedIDs is the most ids an OrphanError message names.
+const maxNamedIDs = 20
 
 // Is reports whether target is ErrOrphan.
 func (e *OrphanError) Is(target error) bool { return target == ErrOrphan }

@@ -8,13 +8,16 @@ import (
 	"github.com/dossierkit/dossier/relation"
 )
 
-// renderSeedGraph is the structure of the seed's "Case relation" section:
-// Stark Holding (affiliated) owns all of Stark Industries (the main
-// company), Tony Stark owns a third of Stark Holding, and Pepper Potts is
-// the main company's legal representative. In an application the Graph
-// comes from a case's record (storage.Record has the three slices).
-func renderSeedGraph() relation.Graph {
-	return relation.Graph{
+// Draw a small group as a Mermaid flowchart, with each entity's total
+// interest in the main company and the beneficial owners under the default
+// policy (25 % or more). Stark Holding (affiliated) owns all of Stark
+// Industries (the main company), Tony Stark owns a third of Stark Holding,
+// and Pepper Potts is the main company's legal representative. In an
+// application the Graph comes from a case's record (storage.Record has the
+// three slices). Tony holds 33.33 % x 100 %; Pepper's unknown stake can
+// only be 0, the main company's known stakes already making 100 %.
+func ExampleMermaid() {
+	g := relation.Graph{
 		Companies: []entity.Company{
 			{ID: "acme", Type: entity.CompanyMain, Name: "Stark Industries"},
 			{ID: "holding", Type: entity.CompanyAffiliated, Name: "Stark Holding"},
@@ -40,15 +43,6 @@ func renderSeedGraph() relation.Graph {
 			Roles: []relation.Role{relation.RoleLegalRepresentative},
 		}},
 	}
-}
-
-// Draw the seed's structure as a Mermaid flowchart, with each entity's
-// total interest in the main company and the beneficial owners under the
-// default policy (25 % or more). Tony holds 33.33 % x 100 %; Pepper's
-// unknown stake can only be 0, the main company's known stakes already
-// making 100 %.
-func ExampleMermaid() {
-	g := renderSeedGraph()
 	res, err := relation.Totals(g, ownership.Options{})
 	if err != nil {
 		panic(err)
@@ -77,7 +71,33 @@ func ExampleMermaid() {
 // Draw the same structure for Graphviz (dot -Tsvg), here without totals:
 // a nil result draws the entities and the direct percentages only.
 func ExampleDOT() {
-	fmt.Print(relation.DOT(renderSeedGraph(), nil, relation.RenderOptions{}))
+	g := relation.Graph{
+		Companies: []entity.Company{
+			{ID: "acme", Type: entity.CompanyMain, Name: "Stark Industries"},
+			{ID: "holding", Type: entity.CompanyAffiliated, Name: "Stark Holding"},
+		},
+		Individuals: []entity.Individual{
+			{ID: "tony", FirstName: "Tony", LastName: "Stark"},
+			{ID: "pepper", FirstName: "Pepper", LastName: "Potts"},
+		},
+		Relations: []relation.Relation{{
+			ID: "r1", FromCompanyID: "holding", ToCompanyID: "acme",
+			OwnershipPercentage:    entity.MustPercentage("100"),
+			VotingRightsPercentage: entity.MustPercentage("100"),
+			Roles:                  []relation.Role{relation.RoleShareholder},
+		}, {
+			ID: "r2", FromIndividualID: "tony", ToCompanyID: "holding",
+			OwnershipPercentage:    entity.MustPercentage("33.33"),
+			VotingRightsPercentage: entity.MustPercentage("33.33"),
+			Roles:                  []relation.Role{relation.RoleShareholder},
+			Position:               "CEO",
+		}, {
+			// A legal representative with no stake: percentages unknown.
+			ID: "r3", FromIndividualID: "pepper", ToCompanyID: "acme",
+			Roles: []relation.Role{relation.RoleLegalRepresentative},
+		}},
+	}
+	fmt.Print(relation.DOT(g, nil, relation.RenderOptions{}))
 	// Output:
 	// digraph ownership {
 	//     rankdir=TB;

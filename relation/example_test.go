@@ -7,24 +7,18 @@ import (
 	"time"
 
 	"github.com/dossierkit/dossier/entity"
+	"github.com/dossierkit/dossier/patch"
 	"github.com/dossierkit/dossier/relation"
 )
 
-// sequentialIDs returns an id generator giving "<prefix>1", "<prefix>2"...
-func sequentialIDs(prefix string) func() string {
-	n := 0
-	return func() string {
-		n++
-		return fmt.Sprintf("%s%d", prefix, n)
-	}
-}
-
-// Example builds the structure of the seed's "Case relation" section: a
-// main company, an affiliated company, a beneficial owner holding a third
-// of the affiliated company (the seed's example payload, decoded from
-// JSON), and a legal representative of the main company.
+// Example builds a small group: a main company, an affiliated company, a
+// beneficial owner holding a third of the affiliated company (an
+// individual create payload of the Dotfile API, decoded from JSON), and a
+// legal representative of the main company.
 func Example() {
-	env := relation.Env{NewID: sequentialIDs("id-"), Now: time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)}
+	n := 0
+	sequentialIDs := func() string { n++; return fmt.Sprintf("id-%d", n) }
+	env := relation.Env{NewID: sequentialIDs, Now: time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)}
 	var g relation.Graph
 
 	g, mainCo, err := relation.AddCompany(g, entity.CompanyInput{Name: "Stark Industries", Country: "US"}, env)
@@ -43,7 +37,7 @@ func Example() {
 		panic(err)
 	}
 
-	// The seed's payload, with its placeholders filled in.
+	// An individual create payload, as a client would send it.
 	payload := `{
 	  "case_id": "case-1",
 	  "is_business_contact": true,
@@ -79,7 +73,7 @@ func Example() {
 		panic(err)
 	}
 	g, _, err = relation.UpdateRelation(g, pepper.Relations[0].ID, relation.Update{
-		Roles: patchOf([]entity.Role{entity.RoleLegalRepresentative}),
+		Roles: patch.Value([]entity.Role{entity.RoleLegalRepresentative}),
 	}, env)
 	if err != nil {
 		panic(err)
@@ -88,9 +82,16 @@ func Example() {
 	if err := relation.Check(g); err != nil {
 		panic(err)
 	}
+	name := func(id string) string {
+		if c, ok := g.Company(id); ok {
+			return c.Name
+		}
+		p, _ := g.Individual(id)
+		return p.FullName()
+	}
 	fmt.Println("main company:", mainCo.Name)
 	for _, r := range g.Relations {
-		fmt.Printf("%s -> %s: ownership %s, voting %s, roles %v\n", name(g, r.From()), name(g, r.ToCompanyID), r.OwnershipPercentage, r.VotingRightsPercentage, r.Roles)
+		fmt.Printf("%s -> %s: ownership %s, voting %s, roles %v\n", name(r.From()), name(r.ToCompanyID), r.OwnershipPercentage, r.VotingRightsPercentage, r.Roles)
 	}
 
 	// The beneficial owner's only relation cannot go: it would orphan him.
@@ -104,12 +105,4 @@ func Example() {
 	// Tony Stark -> Stark Holding: ownership 33.33, voting 33.33, roles [shareholder]
 	// Pepper Potts -> Stark Industries: ownership unknown, voting unknown, roles [legal_representative]
 	// true true
-}
-
-func name(g relation.Graph, id string) string {
-	if c, ok := g.Company(id); ok {
-		return c.Name
-	}
-	p, _ := g.Individual(id)
-	return p.FullName()
 }

@@ -81,6 +81,7 @@ func FuzzAddRelation(f *testing.F) {
 func FuzzRelationJSON(f *testing.F) {
 	f.Add(`{"id":"r1","from_company_id":null,"from_individual_id":"p1","to_company_id":"c1","ownership_percentage":33.33,"voting_rights_percentage":null,"roles":["shareholder"],"position":"CEO"}`)
 	f.Add(`{"id":"r1","from_company_id":"c2","to_company_id":"c1","roles":[]}`)
+	f.Add(`{"id":"r1","from_individual_id":"p1","to_company_id":"c1","ownership_percentage":null,"ownership_percentage_band":{"exclusive_minimum":25,"maximum":50},"voting_rights_percentage_band":{"minimum":75}}`)
 	f.Fuzz(func(t *testing.T, data string) {
 		var r relation.Relation
 		if json.Unmarshal([]byte(data), &r) != nil || r.Validate() != nil {

@@ -94,14 +94,14 @@ func (g Graph) RelationsTo(companyID string) []Relation {
 	return out
 }
 
-// CompanyView is a company as the reference API shows it: its fields and
+// CompanyView is a company as the Dotfile API shows it: its fields and
 // the relations it is the source of ("relations", always an array).
 type CompanyView struct {
 	entity.Company
 	Relations []Relation `json:"relations"`
 }
 
-// IndividualView is an individual as the reference API shows it: its fields
+// IndividualView is an individual as the Dotfile API shows it: its fields
 // and the relations it is the source of ("relations", always an array).
 type IndividualView struct {
 	entity.Individual

@@ -130,7 +130,7 @@ func (b *builder) relationID(from, to string) string {
 	return ""
 }
 
-// fixture is the seed's structure: main company M; affiliated company A
+// fixture is the example structure of the Dotfile API's documentation: main company M; affiliated company A
 // holding 60 % of M; individual owner O holding 40 % of A (and nothing
 // else); individual representative R linked to M.
 type fixture struct {

@@ -273,11 +273,12 @@ func (s stakes) report(g Graph, l *validation.List, path, to string) {
 	for _, x := range []struct {
 		field, interest string
 		total           decimal.Decimal
+		open            bool
 	}{
-		{"ownership_percentage", "ownership", s.own[to]},
-		{"voting_rights_percentage", "voting rights", s.vote[to]},
+		{"ownership_percentage", "ownership", s.own[to], s.ownOpen[to] > 0},
+		{"voting_rights_percentage", "voting rights", s.vote[to], s.voteOpen[to] > 0},
 	} {
-		if msg, over := stakeExcess(x.interest, x.total, c); over {
+		if msg, over := stakeExcess(x.interest, x.total, x.open, c); over {
 			l.Add(validation.Join(path, x.field), CodeStakeExceeded, msg)
 		}
 	}

@@ -23,17 +23,20 @@ const (
 // company (exactly one of FromIndividualID and FromCompanyID is set) to a
 // company, with the direct interest the source holds in the target.
 //
-// Its JSON form is the wire shape of the reference API: from_company_id,
+// Its JSON form is the wire shape of the Dotfile API: from_company_id,
 // from_individual_id and position are null when empty, roles is always an
-// array, and an unknown percentage is null.
+// array, and an unknown percentage is null. A band is null in
+// ownership_percentage (or voting_rights_percentage) and given in the
+// extension member ownership_percentage_band (voting_rights_percentage_band),
+// which is left out otherwise (see entity.BandSuffix).
 type Relation struct {
 	ID               string
 	FromCompanyID    string
 	FromIndividualID string
 	ToCompanyID      string
 	// OwnershipPercentage and VotingRightsPercentage are the direct
-	// interest in ToCompanyID: 0 to 100 with at most two decimals, or
-	// unknown (the zero value), never silently 0.
+	// interest in ToCompanyID: 0 to 100 with at most two decimals, a band,
+	// or unknown (the zero value), never silently 0.
 	OwnershipPercentage    entity.Percentage
 	VotingRightsPercentage entity.Percentage
 	Roles                  []Role
@@ -105,10 +108,13 @@ type wireRelation struct {
 	ToCompanyID            string            `json:"to_company_id"`
 	OwnershipPercentage    entity.Percentage `json:"ownership_percentage"`
 	VotingRightsPercentage entity.Percentage `json:"voting_rights_percentage"`
-	Roles                  []Role            `json:"roles"`
-	Position               *string           `json:"position"`
-	CreatedAt              time.Time         `json:"created_at"`
-	UpdatedAt              time.Time         `json:"updated_at"`
+	// The bands, as extension members left out unless set.
+	OwnershipBand *entity.Percentage `json:"ownership_percentage_band,omitempty"`
+	VotingBand    *entity.Percentage `json:"voting_rights_percentage_band,omitempty"`
+	Roles         []Role             `json:"roles"`
+	Position      *string            `json:"position"`
+	CreatedAt     time.Time          `json:"created_at"`
+	UpdatedAt     time.Time          `json:"updated_at"`
 }
 
 func nullable(s string) *string {
@@ -125,7 +131,7 @@ func deref(p *string) string {
 	return *p
 }
 
-// MarshalJSON encodes r in the wire shape of the reference API.
+// MarshalJSON encodes r in the wire shape of the Dotfile API.
 func (r Relation) MarshalJSON() ([]byte, error) {
 	roles := r.Roles
 	if roles == nil {
@@ -136,8 +142,10 @@ func (r Relation) MarshalJSON() ([]byte, error) {
 		FromCompanyID:          nullable(r.FromCompanyID),
 		FromIndividualID:       nullable(r.FromIndividualID),
 		ToCompanyID:            r.ToCompanyID,
-		OwnershipPercentage:    r.OwnershipPercentage,
-		VotingRightsPercentage: r.VotingRightsPercentage,
+		OwnershipPercentage:    r.OwnershipPercentage.Plain(),
+		VotingRightsPercentage: r.VotingRightsPercentage.Plain(),
+		OwnershipBand:          entity.WireBand(r.OwnershipPercentage),
+		VotingBand:             entity.WireBand(r.VotingRightsPercentage),
 		Roles:                  roles,
 		Position:               nullable(r.Position),
 		CreatedAt:              r.CreatedAt,
@@ -151,6 +159,12 @@ func (r *Relation) UnmarshalJSON(data []byte) error {
 	var w wireRelation
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
+	}
+	if w.OwnershipBand != nil && w.OwnershipBand.IsBand() {
+		w.OwnershipPercentage = *w.OwnershipBand
+	}
+	if w.VotingBand != nil && w.VotingBand.IsBand() {
+		w.VotingRightsPercentage = *w.VotingBand
 	}
 	*r = Relation{
 		ID:                     w.ID,
@@ -168,7 +182,7 @@ func (r *Relation) UnmarshalJSON(data []byte) error {
 }
 
 // Input describes a relation to create between two entities already in a
-// case. Its JSON form is the body of the reference API's create call;
+// case. Its JSON form is the body of the Dotfile API's create call;
 // decoded from JSON it refuses unknown members and reports every problem at
 // once, and null is accepted for every optional member.
 type Input struct {
@@ -187,15 +201,24 @@ type Input struct {
 }
 
 // UnmarshalJSON decodes a create payload, refusing unknown members and
-// reporting every problem at once as a *validation.Error.
+// reporting every problem at once as a *validation.Error. A band comes in
+// ownership_percentage_band or voting_rights_percentage_band.
 func (in *Input) UnmarshalJSON(data []byte) error {
 	var v Input
+	var ownBand, voteBand entity.Percentage
 	if err := patch.DecodeObject(data, map[string]any{
 		"case_id": &v.CaseID, "from_company_id": &v.FromCompanyID,
 		"from_individual_id": &v.FromIndividualID, "to_company_id": &v.ToCompanyID,
 		"ownership_percentage": &v.OwnershipPercentage, "voting_rights_percentage": &v.VotingRightsPercentage,
 		"roles": &v.Roles, "position": &v.Position,
+		"ownership_percentage_band": &ownBand, "voting_rights_percentage_band": &voteBand,
 	}); err != nil {
+		return err
+	}
+	var l validation.List
+	v.OwnershipPercentage = entity.JoinBand(&l, "ownership_percentage", v.OwnershipPercentage, ownBand)
+	v.VotingRightsPercentage = entity.JoinBand(&l, "voting_rights_percentage", v.VotingRightsPercentage, voteBand)
+	if err := l.Err(); err != nil {
 		return err
 	}
 	*in = v
@@ -219,6 +242,11 @@ type Update struct {
 	VotingRightsPercentage patch.Field[entity.Percentage] `json:"voting_rights_percentage,omitzero"`
 	Roles                  patch.Field[[]Role]            `json:"roles,omitzero"`
 	Position               patch.Field[string]            `json:"position,omitzero"`
+	// OwnershipBand and VotingBand are the band extension members: a band
+	// sets the percentage (the plain member must then be absent or null);
+	// null alone turns a band into unknown and leaves a number as it is.
+	OwnershipBand patch.Field[entity.Percentage] `json:"ownership_percentage_band,omitzero"`
+	VotingBand    patch.Field[entity.Percentage] `json:"voting_rights_percentage_band,omitzero"`
 }
 
 // UnmarshalJSON decodes an update payload, refusing unknown members and
@@ -229,8 +257,24 @@ func (u *Update) UnmarshalJSON(data []byte) error {
 		"from_company_id": &v.FromCompanyID, "from_individual_id": &v.FromIndividualID,
 		"to_company_id": &v.ToCompanyID, "ownership_percentage": &v.OwnershipPercentage,
 		"voting_rights_percentage": &v.VotingRightsPercentage, "roles": &v.Roles,
-		"position": &v.Position,
+		"position":                  &v.Position,
+		"ownership_percentage_band": &v.OwnershipBand, "voting_rights_percentage_band": &v.VotingBand,
 	}); err != nil {
+		return err
+	}
+	var l validation.List
+	for _, m := range []struct {
+		field       string
+		plain, band patch.Field[entity.Percentage]
+	}{
+		{"ownership_percentage", v.OwnershipPercentage, v.OwnershipBand},
+		{"voting_rights_percentage", v.VotingRightsPercentage, v.VotingBand},
+	} {
+		p, _ := m.plain.Get()
+		b, _ := m.band.Get()
+		entity.JoinBand(&l, m.field, p, b)
+	}
+	if err := l.Err(); err != nil {
 		return err
 	}
 	*u = v
@@ -255,12 +299,8 @@ func (u Update) apply(r Relation, now time.Time) (Relation, error) {
 		}
 	}
 	out := r.Clone()
-	if u.OwnershipPercentage.Present() {
-		out.OwnershipPercentage, _ = u.OwnershipPercentage.Get()
-	}
-	if u.VotingRightsPercentage.Present() {
-		out.VotingRightsPercentage, _ = u.VotingRightsPercentage.Get()
-	}
+	out.OwnershipPercentage = applyPercentage(&l, "ownership_percentage", u.OwnershipPercentage, u.OwnershipBand, out.OwnershipPercentage)
+	out.VotingRightsPercentage = applyPercentage(&l, "voting_rights_percentage", u.VotingRightsPercentage, u.VotingBand, out.VotingRightsPercentage)
 	if u.Roles.Present() {
 		roles, _ := u.Roles.Get()
 		out.Roles = entity.CloneRoles(roles)
@@ -274,4 +314,26 @@ func (u Update) apply(r Relation, now time.Time) (Relation, error) {
 	}
 	out.UpdatedAt = now
 	return out, nil
+}
+
+// applyPercentage returns the percentage after an update of its plain
+// member and its band member (see Update).
+func applyPercentage(l *validation.List, field string, plain, band patch.Field[entity.Percentage], cur entity.Percentage) entity.Percentage {
+	if !plain.Present() && !band.Present() {
+		return cur
+	}
+	p, _ := plain.Get()
+	b, _ := band.Get()
+	switch {
+	case b.IsBand() && p.IsKnown():
+		l.Addf(field+entity.BandSuffix, validation.CodeConflict, "give a number in %s or a band in %s, not both", field, field+entity.BandSuffix)
+		return cur
+	case b.IsBand():
+		return b
+	case plain.Present():
+		return p
+	case cur.IsBand():
+		return entity.UnknownPercentage // the band member set to null
+	}
+	return cur
 }

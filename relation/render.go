@@ -91,7 +91,8 @@ func (o RenderOptions) places() int32 {
 // Edges. Each relation is one edge from its source to its target company,
 // in graph order, labelled with its roles, its position and its direct
 // ownership and voting-rights percentages: exact, "unknown" when not
-// given, "invalid" when out of range. A relation without the shareholder
+// given, a band as "(25.00, 50.00]%" (a parenthesis for an excluded
+// bound), "invalid" when out of range. A relation without the shareholder
 // role is dotted.
 //
 // Nothing is hidden: a relation whose end is not in g points to a
@@ -401,8 +402,12 @@ func formatTotal(t ownership.Total, places int32) string {
 		return "closed loop"
 	case !isRange:
 		return "unknown"
+	case hi == nil && t.MinExclusive():
+		return "more than " + lo.StringFixed(places) + "%"
 	case hi == nil:
 		return "at least " + lo.StringFixed(places) + "%"
+	case t.MinExclusive() || t.MaxExclusive():
+		return t.Format(places) + "%" // (25.00, 50.00]%
 	default:
 		return lo.StringFixed(places) + "–" + hi.StringFixed(places) + "%"
 	}
@@ -415,10 +420,20 @@ func formatTotal(t ownership.Total, places int32) string {
 func directPercent(p entity.Percentage) string {
 	d, ok := p.Decimal()
 	switch {
-	case !ok:
-		return "unknown"
 	case p.Validate() != nil:
 		return "invalid"
+	case p.IsBand():
+		lo, hi, _ := p.Band()
+		open, closing := "[", "]"
+		if lo.Exclusive {
+			open = "("
+		}
+		if hi.Exclusive {
+			closing = ")"
+		}
+		return open + lo.Value.StringFixed(2) + ", " + hi.Value.StringFixed(2) + closing + "%"
+	case !ok:
+		return "unknown"
 	}
 	return d.StringFixed(2) + "%"
 }

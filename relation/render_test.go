@@ -56,7 +56,7 @@ func rndRel(id, from, to, own, vote, position string, roles ...relation.Role) re
 	return r
 }
 
-// rndSeed is the seed's structure: Stark Holding owns all of Stark
+// rndSeed is the example structure of the Dotfile API's documentation: Stark Holding owns all of Stark
 // Industries (the main company), Tony Stark a third of Stark Holding, and
 // Pepper Potts is the main company's legal representative with no stake.
 //
@@ -1130,7 +1130,7 @@ func TestDOTWithGraphviz(t *testing.T) {
 			g.Individuals[0].FirstName = h.name
 			g.Individuals[0].LastName = ""
 			g.Relations[1].Position = h.name
-			res := rndTotals(t, rndSeed()) // the structure is the seed's
+			res := rndTotals(t, rndSeed()) // the structure of the API documentation
 			src := relation.DOT(g, res, relation.RenderOptions{Policy: rndPolicy("25", ownership.AtLeast)})
 			cmd := exec.Command(dot, "-Tsvg")
 			cmd.Stdin = strings.NewReader(src)

@@ -62,8 +62,11 @@
 // paths such as "level", "score" and "components.customer_score", and codes
 // from package validation (required, invalid_value, invalid_type,
 // invalid_format, out_of_range, too_precise, unknown_field, not_allowed,
-// duplicate). [Input] decoding is strict (unknown keys and keys repeated in
-// one object are errors); [Risk] decoding ignores unknown keys so that
+// duplicate, malformed_json). Objects are read by the module's one strict
+// object reader (internal/jsonobj): malformed JSON or invalid UTF-8 is
+// malformed_json, a key repeated in one object is duplicate, in every
+// object. [Input] decoding is also strict about unknown keys; [Risk]
+// decoding ignores unknown keys so that
 // stored data written by a newer version stays readable. Encoding refuses an
 // invalid value, so everything written can be read back, and a round trip
 // is lossless (times are kept in UTC).

@@ -10,22 +10,16 @@ import (
 	"github.com/dossierkit/dossier/validation"
 )
 
-// mustInput decodes a request body; examples only.
-func mustInput(body string) risk.Input {
-	var in risk.Input
-	if err := json.Unmarshal([]byte(body), &in); err != nil {
-		panic(err)
-	}
-	return in
-}
-
 func ExampleHistory_PushAutomatic() {
 	var h risk.History
 	now := time.Date(2024, 5, 1, 9, 30, 0, 0, time.UTC)
 
-	in := mustInput(`{"level": "medium", "score": 10067,
+	in, err := risk.ParseInput([]byte(`{"level": "medium", "score": 10067,
 		"components": {"customer_score": 1400, "product_score": 3000},
-		"flags": {"prohibited_country_ubo": true, "complex_company_alert": false}}`)
+		"flags": {"prohibited_country_ubo": true, "complex_company_alert": false}}`))
+	if err != nil {
+		panic(err)
+	}
 	r, duplicate, err := h.PushAutomatic("risk-1", in, now)
 	if err != nil {
 		panic(err)
@@ -45,14 +39,18 @@ func ExampleHistory_PushAutomatic_duplicate() {
 	var h risk.History
 	now := time.Date(2024, 5, 1, 9, 30, 0, 0, time.UTC)
 
-	_, _, _ = h.PushAutomatic("risk-1", mustInput(`{"level": "medium", "score": 10067, "components": {"a": 1400}}`), now)
+	first, _ := risk.ParseInput([]byte(`{"level": "medium", "score": 10067, "components": {"a": 1400}}`))
+	same, _ := risk.ParseInput([]byte(`{"level": "medium", "score": 10067.0, "components": {"a": 1.4e3}}`))
+	other, _ := risk.ParseInput([]byte(`{"level": "medium", "score": 10067, "components": {"a": 1401}}`))
+
+	_, _, _ = h.PushAutomatic("risk-1", first, now)
 
 	// The same assessment, spelt differently: stored nothing, returns risk-1.
-	r, duplicate, _ := h.PushAutomatic("risk-2", mustInput(`{"level": "medium", "score": 10067.0, "components": {"a": 1.4e3}}`), now.Add(time.Hour))
+	r, duplicate, _ := h.PushAutomatic("risk-2", same, now.Add(time.Hour))
 	fmt.Println(r.ID, duplicate, len(h.Risks()))
 
 	// A different component value is a new risk.
-	r, duplicate, _ = h.PushAutomatic("risk-3", mustInput(`{"level": "medium", "score": 10067, "components": {"a": 1401}}`), now.Add(2*time.Hour))
+	r, duplicate, _ = h.PushAutomatic("risk-3", other, now.Add(2*time.Hour))
 	fmt.Println(r.ID, duplicate, len(h.Risks()))
 	// Output:
 	// risk-1 true 1

@@ -17,6 +17,7 @@ var riskSeeds = []string{
 	`{"id":"r1","mode":"automatic","level":"medium","score":10067,"components":{"customer_score":1400,"product_score":3000},"flags":{"prohibited_country_ubo":true,"complex_company_alert":false},"comment":null,"created_at":"2024-05-01T09:30:00Z"}`,
 	`{"id":"r2","mode":"manual","level":"not_defined","score":null,"components":{},"flags":null,"comment":"","created_at":"2024-05-01T09:30:00.123456789+02:00"}`,
 	`{"id":"r3","mode":"manual","level":"critical","score":"-0.5e-3","components":{"a":"1E+2"},"created_at":"2024-05-01T09:30:00Z"}`,
+	`{"id":"r4","mode":"manual","level":"low","created_at":"0000-01-01T0:00:00+01:00"}`,
 	`{"id":"r4","mode":"automatic","level":"low","score":"NaN","created_at":"2024-05-01T09:30:00Z"}`,
 	`{"id":"r5","mode":"automatic","level":"low","score":1e999999999,"created_at":"2024-05-01T09:30:00Z"}`,
 	`{"level":"high","level":"low"}`,

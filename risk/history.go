@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/dossierkit/dossier/internal/jsonobj"
 	"github.com/dossierkit/dossier/validation"
 )
 
@@ -292,7 +293,7 @@ func (h *History) UnmarshalJSON(data []byte) error {
 		if json.Valid(data) {
 			l.Add("", validation.CodeInvalidType, "a risk history must be a JSON array")
 		} else {
-			l.Add("", validation.CodeInvalidFormat, errMalformed.Error())
+			l.Add("", validation.CodeMalformedJSON, "is not well-formed JSON")
 		}
 		return l.Err()
 	}
@@ -324,36 +325,36 @@ func (h *History) UnmarshalJSON(data []byte) error {
 
 func decodeEntry(raw json.RawMessage, prefix string, l *validation.List) (entry, bool) {
 	var dl validation.List
-	members, err := readObject(raw, prefix, &dl)
-	if err != nil {
-		addObjectError(l, prefix, err)
+	members, ok := readObject(raw, prefix, &dl)
+	if !ok {
+		l.Merge("", dl.Err())
 		return entry{}, false
 	}
 	var e entry
 	var riskRaw json.RawMessage
 	hasAt := false
 	for _, m := range members {
-		path := validation.Join(prefix, m.key)
-		switch m.key {
+		path := validation.Join(prefix, m.Key)
+		switch m.Key {
 		case "type":
-			if s, ok := decodeString(m.value, path, &dl); ok {
+			if s, ok := decodeString(m.Value, path, &dl); ok {
 				e.typ = EntryType(s)
 				if e.typ != EntryRisk && e.typ != EntryAutomaticEnabled {
 					dl.Add(path, validation.CodeInvalidValue, "unknown entry type "+quote(s)+": must be risk or automatic_enabled")
 				}
 			}
 		case "at":
-			if s, ok := decodeString(m.value, path, &dl); ok {
-				t, err := time.Parse(time.RFC3339Nano, s)
-				if err != nil || t.IsZero() {
+			if s, ok := decodeString(m.Value, path, &dl); ok {
+				t, ok := jsonobj.ParseTime(s)
+				if !ok || t.IsZero() {
 					dl.Add(path, validation.CodeInvalidFormat, "at must be an RFC 3339 date-time such as 2024-05-01T09:30:00Z")
 				} else {
 					e.at, hasAt = t.UTC(), true
 				}
 			}
 		case "risk":
-			if !isNull(m.value) {
-				riskRaw = m.value
+			if !isNull(m.Value) {
+				riskRaw = m.Value
 			}
 		}
 	}

@@ -29,7 +29,7 @@ func seedInput() risk.Input {
 	}
 }
 
-// with returns a copy of the seed input changed by f.
+// with returns a copy of the spec's example input changed by f.
 func with(f func(in *risk.Input)) risk.Input {
 	in := seedInput()
 	f(&in)

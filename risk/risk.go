@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/dossierkit/dossier/internal/jsonobj"
 	"github.com/dossierkit/dossier/validation"
 )
 
@@ -346,34 +347,34 @@ func ParseInput(data []byte) (Input, error) {
 // problem.
 func decodeRisk(data []byte, prefix string, l *validation.List) (Risk, bool) {
 	var dl validation.List
-	members, err := readObject(data, prefix, &dl)
-	if err != nil {
-		addObjectError(l, prefix, err)
+	members, ok := readObject(data, prefix, &dl)
+	if !ok {
+		l.Merge("", dl.Err())
 		return Risk{}, false
 	}
 	var r Risk
 	var in Input
 	for _, m := range members {
-		path := validation.Join(prefix, m.key)
+		path := validation.Join(prefix, m.Key)
 		if decodeInputField(m, path, &in, &dl) {
 			continue
 		}
-		switch m.key {
+		switch m.Key {
 		case "id":
-			if !isNull(m.value) {
-				r.ID, _ = decodeString(m.value, path, &dl)
+			if !isNull(m.Value) {
+				r.ID, _ = decodeString(m.Value, path, &dl)
 			}
 		case "mode":
-			if !isNull(m.value) {
-				if s, ok := decodeString(m.value, path, &dl); ok {
+			if !isNull(m.Value) {
+				if s, ok := decodeString(m.Value, path, &dl); ok {
 					r.Mode = Mode(s)
 				}
 			}
 		case "created_at":
-			if !isNull(m.value) {
-				if s, ok := decodeString(m.value, path, &dl); ok {
-					t, err := time.Parse(time.RFC3339Nano, s)
-					if err != nil {
+			if !isNull(m.Value) {
+				if s, ok := decodeString(m.Value, path, &dl); ok {
+					t, ok := jsonobj.ParseTime(s)
+					if !ok {
 						dl.Add(path, validation.CodeInvalidFormat, "created_at must be an RFC 3339 date-time such as 2024-05-01T09:30:00Z")
 					} else {
 						r.CreatedAt = t.UTC()
@@ -392,22 +393,22 @@ func decodeRisk(data []byte, prefix string, l *validation.List) (Risk, bool) {
 // problem.
 func decodeInput(data []byte, prefix string, l *validation.List) (Input, bool) {
 	var dl validation.List
-	members, err := readObject(data, prefix, &dl)
-	if err != nil {
-		addObjectError(l, prefix, err)
+	members, ok := readObject(data, prefix, &dl)
+	if !ok {
+		l.Merge("", dl.Err())
 		return Input{}, false
 	}
 	var in Input
 	for _, m := range members {
-		path := validation.Join(prefix, m.key)
+		path := validation.Join(prefix, m.Key)
 		if decodeInputField(m, path, &in, &dl) {
 			continue
 		}
-		switch m.key {
+		switch m.Key {
 		case "id", "mode", "created_at":
-			dl.Add(path, validation.CodeNotAllowed, m.key+" is assigned by the library and may not be given")
+			dl.Add(path, validation.CodeNotAllowed, m.Key+" is assigned by the library and may not be given")
 		default:
-			dl.Add(path, validation.CodeUnknownField, "unknown field "+quote(m.key)+": the fields are level, score, components, flags and comment")
+			dl.Add(path, validation.CodeUnknownField, "unknown field "+quote(m.Key)+": the fields are level, score, components, flags and comment")
 		}
 	}
 	var vl validation.List
@@ -470,52 +471,50 @@ func finish(prefix string, l, dl, vl *validation.List) bool {
 // decodeInputField decodes m when it is one of the fields shared by Risk and
 // Input, and reports whether it was.
 func decodeInputField(m member, path string, in *Input, l *validation.List) bool {
-	switch m.key {
+	switch m.Key {
 	case "level":
-		if !isNull(m.value) {
-			if s, ok := decodeString(m.value, path, l); ok {
+		if !isNull(m.Value) {
+			if s, ok := decodeString(m.Value, path, l); ok {
 				in.Level = Level(s)
 			}
 		}
 	case "score":
-		if !isNull(m.value) {
-			if d, ok := decodeNumber(m.value, path, "", l); ok {
+		if !isNull(m.Value) {
+			if d, ok := decodeNumber(m.Value, path, "", l); ok {
 				in.Score = &d
 			}
 		}
 	case "components":
-		if isNull(m.value) {
+		if isNull(m.Value) {
 			break
 		}
-		members, err := readObject(m.value, path, l)
-		if err != nil {
-			addObjectError(l, path, err)
+		members, ok := readObject(m.Value, path, l)
+		if !ok {
 			break
 		}
 		in.Components = make(map[string]decimal.Decimal, len(members))
 		for _, c := range members {
-			if d, ok := decodeNumber(c.value, path, c.key, l); ok {
-				in.Components[c.key] = d
+			if d, ok := decodeNumber(c.Value, path, c.Key, l); ok {
+				in.Components[c.Key] = d
 			}
 		}
 	case "flags":
-		if isNull(m.value) {
+		if isNull(m.Value) {
 			break
 		}
-		members, err := readObject(m.value, path, l)
-		if err != nil {
-			addObjectError(l, path, err)
+		members, ok := readObject(m.Value, path, l)
+		if !ok {
 			break
 		}
 		in.Flags = make(map[string]bool, len(members))
 		for _, f := range members {
-			if b, ok := decodeBool(f.value, path, f.key, l); ok {
-				in.Flags[f.key] = b
+			if b, ok := decodeBool(f.Value, path, f.Key, l); ok {
+				in.Flags[f.Key] = b
 			}
 		}
 	case "comment":
-		if !isNull(m.value) {
-			if s, ok := decodeString(m.value, path, l); ok {
+		if !isNull(m.Value) {
+			if s, ok := decodeString(m.Value, path, l); ok {
 				in.Comment = &s
 			}
 		}

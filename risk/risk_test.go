@@ -278,6 +278,14 @@ func TestRiskDecodeErrors(t *testing.T) {
 			[]problem{{"id", validation.CodeInvalidType}}},
 		{"NaN component", `{"id":"r","mode":"manual","level":"low","components":{"c":"-NaN"},"created_at":"2024-01-01T00:00:00Z"}`,
 			[]problem{{"components.c", validation.CodeInvalidFormat}}},
+		// Year -1 in UTC: it parses, but time.Time cannot encode it, so
+		// accepting it would store a risk that can never be written.
+		{"created_at before year 0 in UTC", `{"id":"r","mode":"manual","level":"low","created_at":"0000-01-01T0:00:00+01:00"}`,
+			[]problem{{"created_at", validation.CodeInvalidFormat}}},
+		{"created_at after 9999 in UTC", `{"id":"r","mode":"manual","level":"low","created_at":"9999-12-31T23:00:00-01:00"}`,
+			[]problem{{"created_at", validation.CodeInvalidFormat}}},
+		{"duplicate key", `{"id":"r","mode":"manual","level":"low","level":"high","created_at":"2024-01-01T00:00:00Z"}`,
+			[]problem{{"level", validation.CodeDuplicate}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -291,7 +299,7 @@ func TestRiskDecodeErrors(t *testing.T) {
 
 	// Direct calls get a validation error for malformed JSON too.
 	var r risk.Risk
-	if got := problemsOf(t, r.UnmarshalJSON([]byte(`{"id":`))); !sameProblems(got, []problem{{"", validation.CodeInvalidFormat}}) {
+	if got := problemsOf(t, r.UnmarshalJSON([]byte(`{"id":`))); !sameProblems(got, []problem{{"", validation.CodeMalformedJSON}}) {
 		t.Errorf("malformed: %v", got)
 	}
 	// Keys of a newer version are ignored.
@@ -448,11 +456,11 @@ func TestParseInput(t *testing.T) {
 		body string
 		want []problem
 	}{
-		{`{"level":`, []problem{{"", validation.CodeInvalidFormat}}},
-		{``, []problem{{"", validation.CodeInvalidFormat}}},
+		{`{"level":`, []problem{{"", validation.CodeMalformedJSON}}},
+		{``, []problem{{"", validation.CodeMalformedJSON}}},
 		{`null`, []problem{{"", validation.CodeRequired}}},
 		{` null `, []problem{{"", validation.CodeRequired}}},
-		{`{"level":"low"} x`, []problem{{"", validation.CodeInvalidFormat}}},
+		{`{"level":"low"} x`, []problem{{"", validation.CodeMalformedJSON}}},
 		{`{"level":"x"}`, []problem{{"level", validation.CodeInvalidValue}}},
 	}
 	for _, tt := range tests {

@@ -3,7 +3,9 @@ package validation_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/dossierkit/dossier/validation"
 )
@@ -105,4 +107,91 @@ func ExampleList() {
 	// name required
 	// custom_properties.yearly_turnover out_of_range
 	// true
+}
+
+func TestSizeIsBounded(t *testing.T) {
+	huge := strings.Repeat("é", 1<<20) // 2 MiB of text in every path and message
+	tests := []struct {
+		name      string
+		build     func() error
+		wantShown int
+		wantMore  string
+	}{
+		{"under the cap", func() error {
+			var l validation.List
+			for range validation.MaxProblems {
+				l.Add("x", validation.CodeRequired, "m")
+			}
+			return l.Err()
+		}, validation.MaxProblems, ""},
+		{"over the cap", func() error {
+			var l validation.List
+			for range 100_000 {
+				l.Addf(huge, validation.CodeInvalidValue, "value %s", huge)
+			}
+			return l.Err()
+		}, validation.MaxProblems, "and 99980 more problems"},
+		{"merged lists add their counts", func() error {
+			var inner, outer validation.List
+			for range 30 {
+				inner.Add(huge, validation.CodeTooLong, huge)
+			}
+			for range 15 {
+				outer.Add("a", validation.CodeRequired, "m")
+			}
+			outer.Merge("custom_properties", inner.Err())
+			return outer.Err()
+		}, validation.MaxProblems, "and 25 more problems"},
+		{"built by hand", func() error {
+			e := &validation.Error{}
+			for range 50 {
+				e.Problems = append(e.Problems, validation.Problem{Path: huge, Code: validation.CodeRequired, Message: huge})
+			}
+			return e
+		}, 50, "and 30 more problems"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.build()
+			var verr *validation.Error
+			if !errors.As(err, &verr) {
+				t.Fatalf("got %v", err)
+			}
+			msg := err.Error()
+			if len(msg) >= 64<<10 {
+				t.Fatalf("Error() is %d bytes, want under 64 KiB", len(msg))
+			}
+			if !utf8.ValidString(msg) {
+				t.Fatal("Error() cut a character in half")
+			}
+			if tt.name == "built by hand" {
+				// Problems are the caller's own; only Error() is bounded.
+				if !strings.HasSuffix(msg, tt.wantMore+" (more_problems)") || strings.Count(msg, "(required)") != validation.MaxProblems {
+					t.Errorf("Error() shows %d problems, ends %q", strings.Count(msg, "(required)"), msg[max(0, len(msg)-60):])
+				}
+				return
+			}
+			shown := 0
+			for _, p := range verr.Problems {
+				if p.Code != validation.CodeMoreProblems {
+					shown++
+					if len(p.Path) > validation.MaxPathLen || len(p.Message) > validation.MaxMessageLen {
+						t.Fatalf("problem of %d/%d bytes kept", len(p.Path), len(p.Message))
+					}
+				}
+			}
+			if shown != tt.wantShown {
+				t.Errorf("%d problems kept, want %d", shown, tt.wantShown)
+			}
+			if tt.wantMore == "" {
+				if strings.Contains(msg, "more problems") {
+					t.Errorf("Error() = %q, want no 'more' entry", msg)
+				}
+				return
+			}
+			if !strings.HasSuffix(msg, tt.wantMore+" (more_problems)") {
+				t.Errorf("Error() ends %q, want %q", msg[max(0, len(msg)-60):], tt.wantMore)
+			}
+		})
+	}
 }

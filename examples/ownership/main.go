@@ -1,12 +1,14 @@
-// Command ownership builds the structure of the seed's "Case relation"
-// section through a Workspace (a main company, an affiliated holding that
-// owns it, a beneficial owner of the holding created from the seed's
-// example payload, and a legal representative), computes every total
-// interest in the main company exactly, prints the totals and the
+// Command ownership builds the example structure of the Dotfile API's
+// documentation through a Workspace (a main company, an affiliated holding
+// that owns it, a beneficial owner of the holding created from the API's
+// example individual payload, and a legal representative), computes every
+// total interest in the main company exactly, prints the totals and the
 // beneficial owners, and draws the case graph for a host application: a
-// Mermaid flowchart (ownership.mmd) and a Graphviz digraph (ownership.dot),
-// written to the directory given by -out and printed.
+// Mermaid flowchart (ownership.mmd) and a Graphviz digraph
+// (ownership.dot). Both are printed; they are written to files only when
+// -out names a directory, so a plain run writes nothing.
 //
+//	go run ./examples/ownership
 //	go run ./examples/ownership -out /tmp
 //	dot -Tsvg /tmp/ownership.dot > ownership.svg
 package main
@@ -30,15 +32,23 @@ import (
 )
 
 func main() {
-	out := flag.String("out", ".", "directory to write ownership.mmd and ownership.dot into")
-	flag.Parse()
-	if err := run(context.Background(), *out, os.Stdout); err != nil {
+	if err := runArgs(os.Args[1:], os.Stdout); err != nil {
 		log.Fatal(err)
 	}
 }
 
-// seedPayload is the seed's example payload for an individual related to
-// an affiliated company; {{affiliated_company_id}} is filled in.
+// runArgs parses the command line and runs the example.
+func runArgs(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("ownership", flag.ContinueOnError)
+	out := fs.String("out", "", "directory to write ownership.mmd and ownership.dot into (none: print only)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return run(context.Background(), *out, stdout)
+}
+
+// seedPayload is the Dotfile API's example payload for an individual
+// related to an affiliated company; {{affiliated_company_id}} is filled in.
 const seedPayload = `{
   "case_id": "{{case_id}}",
   "is_business_contact": true,
@@ -89,7 +99,7 @@ func run(ctx context.Context, outDir string, stdout io.Writer) error {
 		return err
 	}
 
-	// The beneficial owner, from the seed's payload as a client would send
+	// The beneficial owner, from the API's example payload as a client would send
 	// it.
 	payload := strings.NewReplacer("{{case_id}}", c.ID, "{{affiliated_company_id}}", holding.ID).Replace(seedPayload)
 	var tony entity.IndividualInput
@@ -170,17 +180,22 @@ func run(ctx context.Context, outDir string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "  %s: %s (met: %s)\n", p.FullName(), a.Outcome(), strings.Join(met, ", "))
 	}
 
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		return err
+	if outDir != "" {
+		if err := os.MkdirAll(outDir, 0o755); err != nil {
+			return err
+		}
 	}
 	opts := relation.RenderOptions{Policy: &policy}
 	for _, f := range []struct{ name, text string }{
 		{"ownership.mmd", relation.Mermaid(g, res, opts)},
 		{"ownership.dot", relation.DOT(g, res, opts)},
 	} {
-		path := filepath.Join(outDir, f.name)
-		if err := os.WriteFile(path, []byte(f.text), 0o644); err != nil {
-			return err
+		path := f.name
+		if outDir != "" {
+			path = filepath.Join(outDir, f.name)
+			if err := os.WriteFile(path, []byte(f.text), 0o644); err != nil {
+				return err
+			}
 		}
 		fmt.Fprintf(stdout, "\n%s:\n%s", path, f.text)
 	}

@@ -86,3 +86,75 @@ func TestRun(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainRunWritesNothing: without -out the drawings are printed and no
+// file is written into the working directory; with -out they are written
+// there.
+func TestPlainRunWritesNothing(t *testing.T) {
+	tests := []struct {
+		name      string
+		args      func(dir string) []string
+		wantFiles []string
+	}{
+		{"no flag", func(string) []string { return nil }, nil},
+		{"-out", func(dir string) []string { return []string{"-out", filepath.Join(dir, "drawings")} }, []string{"drawings"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			t.Chdir(dir)
+			var stdout bytes.Buffer
+			if err := runArgs(tt.args(dir), &stdout); err != nil {
+				t.Fatal(err)
+			}
+			entries, err := os.ReadDir(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range entries {
+				got = append(got, e.Name())
+			}
+			if strings.Join(got, ",") != strings.Join(tt.wantFiles, ",") {
+				t.Errorf("working directory holds %q, want %q", got, tt.wantFiles)
+			}
+			if !strings.Contains(stdout.String(), "ownership.dot:\ndigraph ownership {") {
+				t.Errorf("the DOT drawing is not printed:\n%s", stdout.String())
+			}
+		})
+	}
+}
+
+// TestGitignoreCoversBuiltExamples: binaries built from the examples, and
+// drawings written into the tree, are never committed by accident.
+func TestGitignoreCoversBuiltExamples(t *testing.T) {
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git is not installed")
+	}
+	if err := exec.Command(git, "rev-parse", "--is-inside-work-tree").Run(); err != nil {
+		t.Skip("not in a git work tree")
+	}
+	root, err := exec.Command(git, "rev-parse", "--show-toplevel").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{
+		"quickstart", "webhooks", // go build ./examples/X at the root
+		"examples/quickstart/quickstart", "examples/ownership/ownership", "examples/webhooks/webhooks",
+		"ownership.dot", "ownership.mmd", "examples/ownership/ownership.dot",
+	} {
+		cmd := exec.Command(git, "check-ignore", "-q", "--no-index", path)
+		cmd.Dir = strings.TrimSpace(string(root))
+		if err := cmd.Run(); err != nil {
+			t.Errorf("%s is not ignored by .gitignore", path)
+		}
+	}
+	for _, path := range []string{"ownership/total.go", "examples/ownership/main.go"} {
+		cmd := exec.Command(git, "check-ignore", "-q", "--no-index", path)
+		cmd.Dir = strings.TrimSpace(string(root))
+		if err := cmd.Run(); err == nil {
+			t.Errorf("%s, a source file, is ignored", path)
+		}
+	}
+}

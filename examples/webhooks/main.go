@@ -99,7 +99,12 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	actx := dossier.WithActor(ctx, event.ActorAPI)
+	// Every event names who made the change: here an API client of the
+	// host, identified by its key id.
+	actx, err := dossier.WithActor(ctx, event.Actor{Type: event.ActorAPI, ID: "key-crm-sync"})
+	if err != nil {
+		return err
+	}
 	c, err := w.CreateCase(actx, dossier.CreateCaseInput{Name: "Acme Ltd onboarding"})
 	if err != nil {
 		return err
@@ -155,11 +160,14 @@ func run(ctx context.Context) error {
 	resp.Body.Close()
 	fmt.Println("sender: unsigned request answered", resp.Status)
 
-	trail, err := w.Events(ctx, c.ID)
-	if err != nil {
-		return err
+	var trail []event.Event
+	for ev, err := range w.Events(ctx, c.ID) {
+		if err != nil {
+			return err
+		}
+		trail = append(trail, ev)
 	}
-	fmt.Printf("audit trail of the case: %d events\n", len(trail))
+	fmt.Printf("audit trail of the case: %d events, by %s %s\n", len(trail), trail[0].Actor.Type, trail[0].Actor.ID)
 	rcv.mu.Lock()
 	defer rcv.mu.Unlock()
 	for _, ev := range trail {

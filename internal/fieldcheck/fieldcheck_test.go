@@ -324,3 +324,39 @@ func TestDetail(t *testing.T) {
 		t.Errorf("Kind(200).String() = %q", got)
 	}
 }
+
+func TestText(t *testing.T) {
+	tests := []struct {
+		in   string
+		want rune // 0: accepted
+	}{
+		{"Acme Ltd", 0},
+		{"Société Générale", 0},
+		{"株式会社", 0},
+		{"می\u200cخواهم", 0}, // Persian needs the zero-width non-joiner
+		{"Acme\tLtd", '\t'},
+		{"Acme\nLtd", '\n'},
+		{"Acme\u0085", 0x85},
+		{"Acme\u200bLtd", 0x200b},
+		{"Acme\u202eLtd", 0x202e},
+		{"\u2066Acme\u2069", 0x2066},
+		{"Acme\u200f", 0x200f},
+		{"\ufeffAcme", 0xfeff},
+		{"Ac\u00adme", 0xad},
+		{"Acme\u2028Ltd", 0x2028},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			p := fieldcheck.Text(tt.in)
+			if tt.want == 0 {
+				if !p.OK() {
+					t.Fatalf("refused: %s", p.Detail())
+				}
+				return
+			}
+			if p.Kind != fieldcheck.TextInvisible || rune(p.N) != tt.want {
+				t.Fatalf("got %v %U, want text_invisible %U", p.Kind, p.N, tt.want)
+			}
+		})
+	}
+}

@@ -80,6 +80,12 @@ const (
 	URLDelims
 	// URLPort: a port above 65535. Arg is the port as written.
 	URLPort
+
+	// TextInvisible: a name or other display text holds a control,
+	// invisible format (zero-width space, bidirectional override, soft
+	// hyphen, ...) or line/paragraph separator character. N is the
+	// character.
+	TextInvisible
 )
 
 var kindNames = [...]string{
@@ -106,6 +112,7 @@ var kindNames = [...]string{
 	URLUserInfo:       "url_user_info",
 	URLDelims:         "url_delims",
 	URLPort:           "url_port",
+	TextInvisible:     "text_invisible",
 }
 
 // String returns a short lower-case name of k, such as "email_domain".
@@ -184,6 +191,8 @@ func (p Problem) Detail() string {
 		return "credentials (user information before @) are not allowed"
 	case URLDelims:
 		return `"[" and "]" are allowed only around an IP literal host, "#" only once (percent-encode them)`
+	case TextInvisible:
+		return fmt.Sprintf("holds the invisible or control character U+%04X", p.N)
 	case URLPort:
 		port := p.Arg
 		if len(port) > 20 {

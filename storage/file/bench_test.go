@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/storage"
 	"github.com/dossierkit/dossier/storage/file"
 )
@@ -172,8 +171,10 @@ func fixtureDir(b *testing.B) string {
 }
 
 func removeFixture() {
-	if fixture.dir != "" {
-		os.RemoveAll(fixture.dir)
+	for _, dir := range []string{fixture.dir, queryFixtureDir.dir} {
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
 	}
 }
 
@@ -222,10 +223,10 @@ func BenchmarkOpen(b *testing.B) {
 	}
 }
 
-// BenchmarkSaveEvent: Store.Update of one case carrying one new event (the
-// Workspace's pattern: the store numbers it under the lock and indexes it as
-// pending) vs writing the same file bytes by hand. The previous event is
-// acknowledged outside the timed part, so the record stays the same size.
+// BenchmarkSaveEvent: Store.Update of one case carrying two new events
+// (what a Workspace change does: the store numbers them under the lock and
+// appends them to the audit log in the same commit) vs writing the record
+// file bytes by hand.
 func BenchmarkSaveEvent(b *testing.B) {
 	dir := b.TempDir()
 	s, err := file.Open(dir, file.Options{})
@@ -234,6 +235,10 @@ func BenchmarkSaveEvent(b *testing.B) {
 	}
 	defer s.Close()
 	rec := mustCreate(b, s, record("case-1", "ext-1", 5))
+	data, err := os.ReadFile(recordPath(dir, "case-1"))
+	if err != nil {
+		b.Fatal(err)
+	}
 	rawDir := b.TempDir()
 	d, err := os.Open(rawDir)
 	if err != nil {
@@ -243,31 +248,20 @@ func BenchmarkSaveEvent(b *testing.B) {
 	var p pair
 	b.ResetTimer()
 	for i := range b.N {
-		if len(rec.Events) > 0 {
-			if err := s.AckEvents(bg, rec.Events[0].Seq); err != nil {
-				b.Fatal(err)
-			}
-		}
-		rec.Events = []event.Event{newEvent("case-1", fmt.Sprint("e", i))}
 		t0 := time.Now()
-		if rec, err = s.Update(bg, rec); err != nil {
+		if rec, err = s.Update(bg, rec, newEvent("case-1", fmt.Sprint("e", i)), newEvent("case-1", fmt.Sprint("f", i))); err != nil {
 			b.Fatal(err)
 		}
 		t1 := time.Now()
-		data, err := os.ReadFile(recordPath(dir, "case-1"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		t2 := time.Now()
 		rawSave(b, rawDir, d, "case-1.rec", data)
 		p.op += t1.Sub(t0)
-		p.base += time.Since(t2)
+		p.base += time.Since(t1)
 	}
 	p.report(b)
 }
 
 // BenchmarkDrain: PendingEvents of a page of 100 events spread over 100
-// cases vs Get of the same 100 cases (the files a page reads).
+// cases vs Get of the same 100 cases.
 func BenchmarkDrain(b *testing.B) {
 	dir := b.TempDir()
 	s, err := file.Open(dir, file.Options{NoSync: true})
@@ -277,7 +271,9 @@ func BenchmarkDrain(b *testing.B) {
 	defer s.Close()
 	for i := range 100 {
 		id := fmt.Sprintf("case-%03d", i)
-		mustCreate(b, s, withEvents(record(id, "", 5), id+"-e"))
+		if _, err := s.Create(bg, record(id, "", 5), newEvent(id, id+"-e")); err != nil {
+			b.Fatal(err)
+		}
 	}
 	var p pair
 	b.ResetTimer()
@@ -292,6 +288,145 @@ func BenchmarkDrain(b *testing.B) {
 			if _, err := s.Get(bg, fmt.Sprintf("case-%03d", i)); err != nil {
 				b.Fatal(err)
 			}
+		}
+		p.op += t1.Sub(t0)
+		p.base += time.Since(t1)
+	}
+	p.report(b)
+}
+
+// historyStore returns a store (fsync on) holding one case, "case-1",
+// changed n times after its creation, each change with two events; the
+// changes are made with fsync off (they only build the history).
+func historyStore(b *testing.B, n int) (*file.Store, *storage.Record) {
+	dir := b.TempDir()
+	s, err := file.Open(dir, file.Options{NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rec := mustCreate(b, s, record("case-1", "ext-1", 5))
+	for i := range n {
+		if rec, err = s.Update(bg, rec, newEvent("case-1", fmt.Sprint("h", i)), newEvent("case-1", fmt.Sprint("k", i))); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		b.Fatal(err)
+	}
+	if s, err = file.Open(dir, file.Options{}); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s, rec
+}
+
+// BenchmarkHistory: the cost of a change, and of a Get, in a case with
+// 10,000 earlier changes vs the same in a case with 100 (the ratio is the
+// "x-baseline" metric; Update/ and Get/ measure each). Events live in the
+// audit log, not in the record, so neither grows with the case's age.
+func BenchmarkHistory(b *testing.B) {
+	old, oldRec := historyStore(b, 10_000)
+	young, youngRec := historyStore(b, 100)
+	syncDisks()
+	// Each iteration runs both, in turn first, so neither gains from
+	// going second.
+	b.Run("Update", func(b *testing.B) {
+		var p pair
+		update := func(s *file.Store, rec **storage.Record, i int) time.Duration {
+			t0 := time.Now()
+			var err error
+			if *rec, err = s.Update(bg, *rec, newEvent("case-1", fmt.Sprint("o", i)), newEvent("case-1", fmt.Sprint("p", i))); err != nil {
+				b.Fatal(err)
+			}
+			return time.Since(t0)
+		}
+		for i := range b.N {
+			if i%2 == 0 {
+				p.op += update(old, &oldRec, i)
+				p.base += update(young, &youngRec, i)
+			} else {
+				p.base += update(young, &youngRec, i)
+				p.op += update(old, &oldRec, i)
+			}
+		}
+		p.report(b)
+	})
+	b.Run("Get", func(b *testing.B) {
+		var p pair
+		get := func(s *file.Store) time.Duration {
+			t0 := time.Now()
+			if _, err := s.Get(bg, "case-1"); err != nil {
+				b.Fatal(err)
+			}
+			return time.Since(t0)
+		}
+		for i := range b.N {
+			if i%2 == 0 {
+				p.op += get(old)
+				p.base += get(young)
+			} else {
+				p.base += get(young)
+				p.op += get(old)
+			}
+		}
+		p.report(b)
+	})
+}
+
+// queryCases is the size of the store BenchmarkQuery measures.
+const queryCases = 20_000
+
+var queryFixtureDir struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// BenchmarkQuery: a query matching 1 % of 20,000 cases (all its pages)
+// vs the full scan it replaces: reading and decoding every record and
+// applying storage.Query.Matches.
+func BenchmarkQuery(b *testing.B) {
+	queryFixtureDir.once.Do(func() {
+		queryFixtureDir.dir, queryFixtureDir.err = os.MkdirTemp("", "dossier-file-query-")
+		if queryFixtureDir.err == nil {
+			s := queryFixture(b, queryFixtureDir.dir, queryCases)
+			queryFixtureDir.err = s.Close()
+			syncDisks()
+		}
+	})
+	if queryFixtureDir.err != nil {
+		b.Fatal(queryFixtureDir.err)
+	}
+	s, err := file.Open(queryFixtureDir.dir, file.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	q := storage.Query{NameContains: "needle"}
+	var p pair
+	b.ResetTimer()
+	for range b.N {
+		t0 := time.Now()
+		n := 0
+		for _, err := range storage.All(bg, s, q) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		t1 := time.Now()
+		m := 0
+		for i := range queryCases {
+			rec, err := s.Get(bg, fmt.Sprintf("q-%05d", i))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if q.Matches(&rec.Case) {
+				m++
+			}
+		}
+		if n != queryCases/100 || m != n {
+			b.Fatalf("the query found %d cases, the scan %d", n, m)
 		}
 		p.op += t1.Sub(t0)
 		p.base += time.Since(t1)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/storage"
@@ -14,7 +15,7 @@ import (
 )
 
 // openT opens a store in dir and closes it when the test ends, after
-// checking that the index matches the record files.
+// checking that the index matches the record files and the audit log.
 func openT(t testing.TB, dir string, opts file.Options) *file.Store {
 	t.Helper()
 	s, err := file.Open(dir, opts)
@@ -42,7 +43,11 @@ func knownUndecodable(t testing.TB, err error) bool {
 	if !strings.HasSuffix(t.Name(), "/CaseOfEntity") {
 		return false
 	}
-	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+	var joined interface{ Unwrap() []error }
+	if !errors.As(err, &joined) {
+		return false
+	}
+	for _, e := range joined.Unwrap() {
 		var ce *file.CorruptError
 		if !errors.As(e, &ce) || !strings.Contains(ce.Reason, "intact") || !strings.Contains(ce.Reason, "check type") {
 			return false
@@ -70,19 +75,24 @@ func TestConformanceNoSync(t *testing.T) {
 func TestConformanceTwoStores(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) storage.Store {
 		dir := t.TempDir()
-		return &alternating{stores: [2]storage.Store{openT(t, dir, file.Options{}), openT(t, dir, file.Options{})}}
+		return &alternating{stores: [2]*file.Store{openT(t, dir, file.Options{}), openT(t, dir, file.Options{})}}
 	})
 }
 
 type alternating struct {
-	stores [2]storage.Store
+	stores [2]*file.Store
 	n      atomic.Uint64
 }
 
-func (a *alternating) next() storage.Store { return a.stores[a.n.Add(1)%2] }
+var (
+	_ storage.Store       = (*alternating)(nil)
+	_ storage.Quarantiner = (*alternating)(nil)
+)
 
-func (a *alternating) Create(ctx context.Context, rec *storage.Record) (*storage.Record, error) {
-	return a.next().Create(ctx, rec)
+func (a *alternating) next() *file.Store { return a.stores[a.n.Add(1)%2] }
+
+func (a *alternating) Create(ctx context.Context, rec *storage.Record, evs ...event.Event) (*storage.Record, error) {
+	return a.next().Create(ctx, rec, evs...)
 }
 func (a *alternating) Get(ctx context.Context, id string) (*storage.Record, error) {
 	return a.next().Get(ctx, id)
@@ -93,11 +103,20 @@ func (a *alternating) GetByExternalID(ctx context.Context, ext string) (*storage
 func (a *alternating) CaseOfEntity(ctx context.Context, id string) (string, error) {
 	return a.next().CaseOfEntity(ctx, id)
 }
-func (a *alternating) Update(ctx context.Context, rec *storage.Record) (*storage.Record, error) {
-	return a.next().Update(ctx, rec)
+func (a *alternating) Update(ctx context.Context, rec *storage.Record, evs ...event.Event) (*storage.Record, error) {
+	return a.next().Update(ctx, rec, evs...)
 }
-func (a *alternating) Delete(ctx context.Context, id string, version int64, events ...event.Event) error {
-	return a.next().Delete(ctx, id, version, events...)
+func (a *alternating) Delete(ctx context.Context, id string, version int64, at time.Time, evs ...event.Event) error {
+	return a.next().Delete(ctx, id, version, at, evs...)
+}
+func (a *alternating) Query(ctx context.Context, q storage.Query) (storage.Page, error) {
+	return a.next().Query(ctx, q)
+}
+func (a *alternating) Events(ctx context.Context, id string, after uint64, limit int) ([]event.Event, error) {
+	return a.next().Events(ctx, id, after, limit)
+}
+func (a *alternating) PurgeEvents(ctx context.Context, before time.Time) (int, error) {
+	return a.next().PurgeEvents(ctx, before)
 }
 func (a *alternating) PendingEvents(ctx context.Context, after uint64, limit int) ([]event.Event, error) {
 	return a.next().PendingEvents(ctx, after, limit)
@@ -105,6 +124,6 @@ func (a *alternating) PendingEvents(ctx context.Context, after uint64, limit int
 func (a *alternating) AckEvents(ctx context.Context, seqs ...uint64) error {
 	return a.next().AckEvents(ctx, seqs...)
 }
-func (a *alternating) List(ctx context.Context, f storage.Filter) (storage.Page, error) {
-	return a.next().List(ctx, f)
+func (a *alternating) Quarantine(ctx context.Context, id string) error {
+	return a.next().Quarantine(ctx, id)
 }

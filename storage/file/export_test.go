@@ -14,3 +14,6 @@ func init() {
 		compactMin = n
 	}
 }
+
+// RecordReads returns how many record files s has read.
+func (s *Store) RecordReads() int64 { return s.reads.Load() }

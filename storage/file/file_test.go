@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -56,11 +57,11 @@ func wantNotFound(t *testing.T, what string, err error) {
 func listIDs(t *testing.T, s storage.Store) []string {
 	t.Helper()
 	var ids []string
-	for rec, err := range storage.All(bg, s, storage.Filter{Limit: 7}) {
+	for c, err := range storage.All(bg, s, storage.Query{Limit: 7}) {
 		if err != nil {
-			t.Fatalf("List: %v", err)
+			t.Fatalf("Query: %v", err)
 		}
-		ids = append(ids, rec.Case.ID)
+		ids = append(ids, c.ID)
 	}
 	return ids
 }
@@ -78,7 +79,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Delete(bg, "c", c.Version); err != nil {
+	if err := s.Delete(bg, "c", c.Version, epoch); err != nil {
 		t.Fatal(err)
 	}
 
@@ -126,7 +127,7 @@ func TestOtherStoreSeesWrites(t *testing.T) {
 	if _, err := r.Update(bg, stale); !errors.Is(err, storage.ErrConflict) {
 		t.Fatalf("stale update through the other store: %v", err)
 	}
-	if err := w.Delete(bg, "a", rec.Version); err != nil {
+	if err := w.Delete(bg, "a", rec.Version, epoch); err != nil {
 		t.Fatal(err)
 	}
 	wantNotFound(t, "deleted, by external id", func() error { _, err := r.GetByExternalID(bg, "ext-2"); return err }())
@@ -181,7 +182,7 @@ func TestNastyIDsNeverReachPaths(t *testing.T) {
 	for _, de := range mustReadDir(t, dir) {
 		names = append(names, de.Name())
 	}
-	if want := []string{"LOCK", "index.log", "index.snap", "outbox", "records"}; !slices.Equal(names, want) {
+	if want := []string{"LOCK", "audit.log", "index.log", "index.snap", "outbox", "records"}; !slices.Equal(names, want) {
 		t.Errorf("store directory holds %q, want %q", names, want)
 	}
 	names = nil
@@ -317,6 +318,9 @@ func TestCorruptRecord(t *testing.T) {
 				if ce.CaseID != victim || ce.Path != path || !strings.Contains(ce.Reason, tt.reason) {
 					t.Fatalf("%s: CorruptError{%q, %q, %q}, want case %q, path %q, reason with %q", what, ce.CaseID, ce.Path, ce.Reason, victim, path, tt.reason)
 				}
+				if strings.Contains(err.Error(), dir) {
+					t.Fatalf("%s: the error text names a file path: %v", what, err)
+				}
 			}
 			checkRest := func(s *file.Store) {
 				t.Helper()
@@ -324,21 +328,31 @@ func TestCorruptRecord(t *testing.T) {
 				checkCorrupt("Get", err)
 				checkLookups(t, s, before)
 				checkLookups(t, s, after)
-				// List reports the damaged case and still returns the
+				// Query reports the damaged case and still returns the
 				// others, with a cursor that goes on past it.
-				page, err := s.List(bg, storage.Filter{Limit: 2})
-				checkCorrupt("List", err)
-				if len(page.Records) != 2 || page.Records[0].Case.ID != "before" || page.Records[1].Case.ID != "z-after" || page.Next != "" {
-					t.Fatalf("List page with a damaged case: %d records, next %q", len(page.Records), page.Next)
+				page, err := s.Query(bg, storage.Query{Limit: 2})
+				if err != nil || len(page.Damaged) != 1 || page.Damaged[0].CaseID != victim {
+					t.Fatalf("Query with a damaged case: %v, damaged %v", err, page.Damaged)
 				}
-				page, err = s.List(bg, storage.Filter{Limit: 1})
-				if err != nil || len(page.Records) != 1 || page.Next != "before" {
-					t.Fatalf("List before the damaged case: %v, %v", page, err)
+				checkCorrupt("Query", page.Damaged[0])
+				if len(page.Cases) != 2 || page.Cases[0].ID != "before" || page.Cases[1].ID != "z-after" || page.Next != "" {
+					t.Fatalf("Query page with a damaged case: %d cases, next %q", len(page.Cases), page.Next)
 				}
-				page, err = s.List(bg, storage.Filter{Limit: 1, After: "before"})
-				checkCorrupt("List page 2", err)
-				if len(page.Records) != 1 || page.Records[0].Case.ID != "z-after" {
-					t.Fatalf("List page 2: %v", page)
+				page, err = s.Query(bg, storage.Query{Limit: 1})
+				if err != nil || len(page.Cases) != 1 || page.Next == "" || len(page.Damaged) != 0 {
+					t.Fatalf("Query before the damaged case: %v, %v", page, err)
+				}
+				page, err = s.Query(bg, storage.Query{Limit: 1, After: page.Next})
+				if err != nil || len(page.Damaged) != 1 {
+					t.Fatalf("Query page 2: %v, %v", page, err)
+				}
+				checkCorrupt("Query page 2", page.Damaged[0])
+				if len(page.Cases) != 1 || page.Cases[0].ID != "z-after" {
+					t.Fatalf("Query page 2: %v", page)
+				}
+				// Count counts it: its summary is known.
+				if page, err := s.Query(bg, storage.Query{Count: true}); err != nil || page.Total != 3 {
+					t.Fatalf("Query count: %v, %v", page.Total, err)
 				}
 				checkCorrupt("Verify", s.Verify(bg))
 			}
@@ -355,7 +369,7 @@ func TestCorruptRecord(t *testing.T) {
 
 			// The damaged case can be deleted at its version; then all is
 			// well again.
-			if err := s.Delete(bg, victim, v.Version); err != nil {
+			if err := s.Delete(bg, victim, v.Version, epoch); err != nil {
 				t.Fatalf("Delete(damaged): %v", err)
 			}
 			if err := s.Verify(bg); err != nil {
@@ -502,7 +516,7 @@ func TestIndexRebuilt(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := s.Delete(bg, "c", c.Version); err != nil {
+			if err := s.Delete(bg, "c", c.Version, epoch); err != nil {
 				t.Fatal(err)
 			}
 			if tt.reopen {
@@ -647,11 +661,11 @@ func TestLockTimeout(t *testing.T) {
 	if !errors.Is(err, file.ErrLockTimeout) || !errors.As(err, &lte) {
 		t.Fatalf("Open while locked: %v, want a *LockTimeoutError", err)
 	}
-	if lte.Op != "open" || lte.Path != filepath.Join(dir, "LOCK") || waited < 200*time.Millisecond || lte.Waited < 200*time.Millisecond {
+	if lte.Op != "open" || lte.Path != filepath.Join(dir, "LOCK") || waited < 200*time.Millisecond || lte.Waited < 200*time.Millisecond || lte.Waited > waited {
 		t.Fatalf("LockTimeoutError %+v after %v", lte, waited)
 	}
-	if !strings.Contains(err.Error(), "LOCK") {
-		t.Errorf("message does not name the lock file: %v", err)
+	if strings.Contains(err.Error(), dir) {
+		t.Errorf("message names a file path: %v", err)
 	}
 	// Negative: fail at once (the bound is far below the 10 s default).
 	start = time.Now()
@@ -662,10 +676,14 @@ func TestLockTimeout(t *testing.T) {
 	for name, call := range map[string]func(ctx context.Context) error{
 		"Update":          func(ctx context.Context) error { _, err := s.Update(ctx, rec); return err },
 		"Create":          func(ctx context.Context) error { _, err := s.Create(ctx, record("b", "", 0)); return err },
-		"Delete":          func(ctx context.Context) error { return s.Delete(ctx, "a", rec.Version) },
+		"Delete":          func(ctx context.Context) error { return s.Delete(ctx, "a", rec.Version, epoch) },
 		"GetByExternalID": func(ctx context.Context) error { _, err := s.GetByExternalID(ctx, "ext-a"); return err },
 		"CaseOfEntity":    func(ctx context.Context) error { _, err := s.CaseOfEntity(ctx, "a-ch0"); return err },
-		"List":            func(ctx context.Context) error { _, err := s.List(ctx, storage.Filter{}); return err },
+		"Query":           func(ctx context.Context) error { _, err := s.Query(ctx, storage.Query{}); return err },
+		"Events":          func(ctx context.Context) error { _, err := s.Events(ctx, "a", 0, 0); return err },
+		"PendingEvents":   func(ctx context.Context) error { _, err := s.PendingEvents(ctx, 0, 0); return err },
+		"PurgeEvents":     func(ctx context.Context) error { _, err := s.PurgeEvents(ctx, epoch); return err },
+		"Quarantine":      func(ctx context.Context) error { return s.Quarantine(ctx, "a") },
 	} {
 		if err := call(bg); !errors.Is(err, file.ErrLockTimeout) {
 			t.Errorf("%s while locked: %v, want ErrLockTimeout", name, err)
@@ -717,10 +735,13 @@ func TestClosed(t *testing.T) {
 		"Get":             func() error { _, err := s.Get(bg, "a"); return err },
 		"GetByExternalID": func() error { _, err := s.GetByExternalID(bg, "ext-a"); return err },
 		"CaseOfEntity":    func() error { _, err := s.CaseOfEntity(bg, "x"); return err },
-		"List":            func() error { _, err := s.List(bg, storage.Filter{}); return err },
+		"Query":           func() error { _, err := s.Query(bg, storage.Query{}); return err },
+		"Events":          func() error { _, err := s.Events(bg, "a", 0, 0); return err },
+		"PurgeEvents":     func() error { _, err := s.PurgeEvents(bg, epoch); return err },
+		"Quarantine":      func() error { return s.Quarantine(bg, "a") },
 		"Create":          func() error { _, err := s.Create(bg, record("b", "", 0)); return err },
 		"Update":          func() error { _, err := s.Update(bg, rec); return err },
-		"Delete":          func() error { return s.Delete(bg, "a", 1) },
+		"Delete":          func() error { return s.Delete(bg, "a", 1, epoch) },
 		"PendingEvents":   func() error { _, err := s.PendingEvents(bg, 0, 0); return err },
 		"AckEvents":       func() error { return s.AckEvents(bg, 1) },
 		"Verify":          func() error { return s.Verify(bg) },
@@ -829,5 +850,58 @@ func TestCreateOverUnindexedFile(t *testing.T) {
 	checkLookups(t, s, z)
 	if got := mustGet(t, s, "z"); got.Case.ExternalID != "ext-z" {
 		t.Fatalf("the unindexed file was overwritten: %+v", got.Case)
+	}
+}
+
+// TestErrorsCarryNoPaths: the text of errors a host may show its clients
+// never holds a file path, even when the operating system's error does;
+// the path stays in the chain for logs.
+func TestErrorsCarryNoPaths(t *testing.T) {
+	dir := t.TempDir()
+	s, err := file.Open(dir, file.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	rec := mustCreate(t, s, record("a", "ext-a", 0))
+	// The records directory replaced by a file: every write fails in the
+	// operating system.
+	if err := os.RemoveAll(filepath.Join(dir, "records")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "records"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, call := range map[string]func() error{
+		"Update": func() error { _, err := s.Update(bg, rec); return err },
+		"Create": func() error { _, err := s.Create(bg, record("b", "", 0)); return err },
+		"Get":    func() error { _, err := s.Get(bg, "a"); return err },
+		"Verify": func() error { return s.Verify(bg) },
+		"Open": func() error {
+			s2, err := file.Open(dir, file.Options{})
+			if err == nil {
+				s2.Close()
+			}
+			return err
+		},
+	} {
+		err := call()
+		if err == nil {
+			t.Fatalf("%s: no error with the records directory gone", name)
+		}
+		if strings.Contains(err.Error(), dir) {
+			t.Errorf("%s: error text names a path: %v", name, err)
+		}
+		var pe *fs.PathError
+		if name != "Get" && !errors.As(err, &pe) {
+			t.Errorf("%s: the operating system's error is not in the chain: %v", name, err)
+		}
+	}
+	// A duplicate external id does not name the case that has it.
+	s3 := openT(t, t.TempDir(), file.Options{})
+	mustCreate(t, s3, record("secret-case", "ext", 0))
+	_, err = s3.Create(bg, record("mine", "ext", 0))
+	if !errors.Is(err, storage.ErrDuplicateExternalID) || strings.Contains(err.Error(), "secret-case") {
+		t.Fatalf("duplicate external id: %v", err)
 	}
 }

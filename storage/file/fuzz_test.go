@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/dossierkit/dossier/event"
 )
@@ -60,9 +63,9 @@ func FuzzDecodeRecord(f *testing.F) {
 func FuzzParseFrames(f *testing.F) {
 	var log []byte
 	for _, le := range []*logEntry{
-		{Gen: 1, Op: opPut, ID: "a", Entry: &entry{Version: 1, External: "x", Entities: []string{"e"}, FileGen: 1}},
-		{Gen: 2, Op: opDelete, ID: "a", EvSeq: 7, Tomb: []uint64{3, 7}},
-		{Gen: 3, Op: opPut, ID: "b", Entry: &entry{Version: 1, FileGen: 3, Pending: []uint64{8}}, EvSeq: 8, Drop: 2},
+		{Gen: 1, Op: opPut, ID: "a", Entry: &entry{Version: 1, External: "x", Entities: []string{"e"}, FileGen: 1, Summary: true, Name: "A"}, AuditEnd: 100},
+		{Gen: 2, Op: opDelete, ID: "a", EvSeq: 7, Frame: &frameRef{Off: 100, Size: 50, First: 6, N: 2, Case: "a"}, AuditEnd: 150, DeletedAt: &fuzzTime},
+		{Gen: 3, Op: opDelete, ID: "b", EvSeq: 7, AuditEnd: 170, Quarantine: true},
 	} {
 		frame, err := frameEntry(le)
 		if err != nil {
@@ -96,16 +99,21 @@ func FuzzParseFrames(f *testing.F) {
 	})
 }
 
+var fuzzTime = time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)
+
 // FuzzDecodeSnapshot: any bytes either decode into an index or give a
 // *damage; a decoded index encodes to a snapshot that decodes to it.
 func FuzzDecodeSnapshot(f *testing.F) {
 	x := newIndex()
 	x.gen = 5
-	x.put("a", &entry{Version: 2, Status: "open", External: "x", Entities: []string{"e1", "e2"}, FileGen: 4})
-	x.put("b", &entry{Version: 1, FileGen: 5, Damaged: true, Pending: []uint64{2, 9}})
+	x.put("a", entryOf(rec("a", "x", "e1", "e2"), 2, 4))
+	x.put("b", &entry{Version: 1, FileGen: 5, Damaged: true})
 	x.damagedFiles = []string{recordName("c")}
 	x.evSeq = 9
-	x.addTomb(&tomb{gen: 3, caseID: "gone", seqs: []uint64{4, 5}})
+	x.auditEnd, x.auditEpoch = 300, 2
+	x.addFrame(frameRef{Off: 24, Size: 100, First: 4, N: 2, Case: "a"})
+	x.addFrame(frameRef{Off: 124, Size: 100, First: 9, N: 1, Case: "gone"})
+	x.deletions["gone"] = []deletion{{At: fuzzTime, UpTo: 9}}
 	snap, err := encodeSnapshot(x)
 	if err != nil {
 		f.Fatal(err)
@@ -137,38 +145,49 @@ func FuzzDecodeSnapshot(f *testing.F) {
 	})
 }
 
-// FuzzDecodeTomb: any bytes either decode into a tombstone or give a
-// *damage; a decoded tombstone encodes to one that decodes to it.
-func FuzzDecodeTomb(f *testing.F) {
-	valid, err := encodeTomb(7, "case-1", []event.Event{
-		{ID: "e1", Seq: 3, CaseID: "case-1", Type: event.CaseUpdated, SubEvent: event.FlagsUpdated, Payload: json.RawMessage(`{"a":1}`)},
-		{ID: "e2", Seq: 9, CaseID: "case-1", Type: event.CaseDeleted, Payload: json.RawMessage(`{}`)},
-	})
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(valid)
-	f.Add(valid[:len(valid)-1])
-	f.Add([]byte("DOSSTMB\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		tb, err := decodeTomb(data)
+// FuzzScanAudit: any audit log bytes scan into frames that check out, never
+// a panic; the frames found are within the file, in order, and each decodes
+// again by itself (as Events and PendingEvents read them).
+func FuzzScanAudit(f *testing.F) {
+	log := auditHeader(0)
+	for _, af := range []*auditFrame{
+		{Gen: 1, Op: opPut, Case: "a", EvSeq: 2, Events: []event.Event{
+			{ID: "e1", Seq: 1, CaseID: "a", Type: event.CaseCreated, Payload: json.RawMessage(`{"a":1}`)},
+			{ID: "e2", Seq: 2, CaseID: "a", Type: event.CaseUpdated, Payload: json.RawMessage(`{}`)}}},
+		{Gen: 2, Op: opDelete, Case: "a", EvSeq: 2, At: &fuzzTime},
+	} {
+		fr, err := encodeAuditFrame(af)
 		if err != nil {
-			var d *damage
-			if !errors.As(err, &d) {
-				t.Fatalf("error %v is not a *damage", err)
-			}
-			return
+			f.Fatal(err)
 		}
-		again, err := encodeTomb(tb.Gen, tb.CaseID, tb.Events)
+		log = append(log, fr...)
+	}
+	f.Add(log)
+	f.Add(log[:len(log)-3])
+	f.Add(auditHeader(7))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, auditName), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		s := &Store{dir: dir}
+		frames, end, _, err := s.scanAudit()
 		if err != nil {
 			t.Fatal(err)
 		}
-		tb2, err := decodeTomb(again)
-		if err != nil {
-			t.Fatalf("re-decode: %v", err)
+		if end > int64(len(data)) {
+			t.Fatalf("end %d past the file (%d bytes)", end, len(data))
 		}
-		if mustJSON(t, tb2) != mustJSON(t, tb) {
-			t.Fatalf("round trip changed the tombstone")
+		prev := int64(0)
+		for _, fr := range frames {
+			r := fr.ref
+			if r.Off < prev || r.Off+int64(r.Size) > int64(len(data)) {
+				t.Fatalf("frame at %d+%d out of place", r.Off, r.Size)
+			}
+			prev = r.Off + int64(r.Size)
+			if _, err := decodeAuditFrame(data[r.Off:prev]); err != nil {
+				t.Fatalf("a scanned frame does not decode alone: %v", err)
+			}
 		}
 	})
 }

@@ -7,15 +7,20 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"maps"
 	"os"
 	"slices"
 	"sort"
+	"time"
 
+	"github.com/dossierkit/dossier/cases"
+	"github.com/dossierkit/dossier/risk"
 	"github.com/dossierkit/dossier/storage"
 )
 
-// entry is what the index knows of one case: enough to check versions and
-// external ids, resolve entity ids and filter List without opening files.
+// entry is what the index knows of one live case: enough to check versions
+// and external ids, resolve entity ids, and answer queries (the summary of
+// the queryable fields) without opening files.
 type entry struct {
 	Version  int64    `json:"version"`
 	Status   string   `json:"status,omitempty"`
@@ -25,26 +30,80 @@ type entry struct {
 	// file: it ties the entry to one exact file.
 	FileGen uint64 `json:"file_gen"`
 	// Damaged marks a case whose record file was unreadable when the index
-	// was rebuilt; Status, External, Entities and Pending are then only
-	// known when an earlier index had them.
+	// was rebuilt; its other fields are then only known when an earlier
+	// index had them (Summary says so).
 	Damaged bool `json:"damaged,omitempty"`
-	// Pending lists, ascending, the Seq of the record's events that were
-	// not acknowledged when the entry was written: those not acknowledged
-	// since are pending. Every other event of the record is acknowledged.
-	Pending []uint64 `json:"pending,omitempty"`
+
+	// The summary: the fields storage.Query filters and sorts on.
+	Summary    bool        `json:"summary,omitempty"`
+	Name       string      `json:"name,omitempty"`
+	Flags      cases.Flags `json:"flags"`
+	Contact    bool        `json:"contact,omitempty"`
+	Reviewer   bool        `json:"reviewer,omitempty"`
+	Risk       risk.Level  `json:"risk,omitempty"`
+	NextReview *cases.Date `json:"next_review,omitempty"`
+	Created    time.Time   `json:"created"`
+	Updated    time.Time   `json:"updated"`
+
+	keys *[4]string // sort keys, computed on first use
 }
 
 func (e *entry) clone() *entry {
 	c := *e
 	c.Entities = slices.Clone(e.Entities)
-	c.Pending = slices.Clone(e.Pending)
+	c.keys = nil
 	return &c
+}
+
+// stub returns the case the summary describes: every field storage.Query
+// reads, so that Query.Matches and Query.SortKey give on it exactly what
+// they give on the stored case.
+func (e *entry) stub(id string) *cases.Case {
+	c := &cases.Case{
+		ID: id, ExternalID: e.External, Name: e.Name, Status: cases.Status(e.Status), Flags: e.Flags,
+		ContactHasActions: e.Contact, ReviewerHasActions: e.Reviewer, CreatedAt: e.Created, UpdatedAt: e.Updated,
+	}
+	if e.Risk != "" && e.Risk != risk.LevelNotDefined {
+		c.Risk = &risk.Risk{Level: e.Risk}
+	}
+	if e.NextReview != nil {
+		d := *e.NextReview
+		c.Review = &cases.Review{NextReviewAt: &d}
+	}
+	return c
+}
+
+// sortFields are the sort fields in the order of entry.keys.
+var sortFields = [4]storage.SortField{storage.SortCreatedAt, storage.SortUpdatedAt, storage.SortName, storage.SortNextReviewAt}
+
+// sortKey returns storage.Query.SortKey of the case under field f.
+func (e *entry) sortKey(id string, f storage.SortField) string {
+	if e.keys == nil {
+		c := e.stub(id)
+		var k [4]string
+		for i, sf := range sortFields {
+			k[i] = storage.Query{Sort: sf}.SortKey(c)
+		}
+		e.keys = &k
+	}
+	for i, sf := range sortFields {
+		if sf == f {
+			return e.keys[i]
+		}
+	}
+	return e.keys[0]
 }
 
 // entryOf returns the index entry of rec stored with version by the commit
 // of generation gen.
 func entryOf(rec *storage.Record, version int64, gen uint64) *entry {
-	e := &entry{Version: version, Status: string(rec.Case.Status), External: rec.Case.ExternalID, FileGen: gen}
+	c := &rec.Case
+	e := &entry{Version: version, Status: string(c.Status), External: c.ExternalID, FileGen: gen,
+		Summary: true, Name: c.Name, Flags: c.Flags, Contact: c.ContactHasActions, Reviewer: c.ReviewerHasActions,
+		Risk: storage.RiskLevel(c), Created: c.CreatedAt, Updated: c.UpdatedAt}
+	if d, ok := storage.NextReviewAt(c); ok {
+		e.NextReview = &d
+	}
 	for _, id := range rec.EntityIDs() {
 		if id != "" {
 			e.Entities = append(e.Entities, id)
@@ -53,12 +112,32 @@ func entryOf(rec *storage.Record, version int64, gen uint64) *entry {
 	return e
 }
 
-// index is the in-memory form of the index: one entry per case plus the
-// lookup maps derived from the entries, and where each pending event is.
+// frameRef is where one commit's events are in the audit log: the frame at
+// Off of Size bytes holds N events numbered First to First+N-1, of case
+// Case.
+type frameRef struct {
+	Off   int64  `json:"o"`
+	Size  uint32 `json:"s"`
+	First uint64 `json:"f"`
+	N     uint32 `json:"n"`
+	Case  string `json:"c"`
+}
+
+func (f *frameRef) last() uint64 { return f.First + uint64(f.N) - 1 }
+
+// deletion records that a case was deleted at a time, after its events up
+// to a Seq: PurgeEvents removes those events once the time is old enough,
+// never those of a case created again later with the same id.
+type deletion struct {
+	At   time.Time `json:"at"`
+	UpTo uint64    `json:"up_to"`
+}
+
+// index is the in-memory form of the index: one entry per live case plus
+// the lookup maps derived from the entries, and the index of the audit log.
 type index struct {
 	gen      uint64 // highest generation seen in the snapshot, the log or the files
 	cases    map[string]*entry
-	ids      []string          // sorted case ids
 	external map[string]string // external id -> case id
 	entities map[string]string // entity id -> case id
 	// damagedFiles are record files whose header is unreadable, so whose case
@@ -66,127 +145,67 @@ type index struct {
 	damagedFiles []string
 
 	evSeq uint64 // highest event Seq ever given
-	// tombs are the tombstones in the outbox directory, by the generation
-	// of the commit that wrote them (their Seqs: the events they hold).
-	tombs map[uint64]*tomb
-	// badTombs describe tombstone files that cannot be read.
-	badTombs []*CorruptError
-	// pend says where each event that may be pending is kept; it can also
-	// hold events acknowledged since (see Store.pendingAfter).
-	pend map[uint64]evLoc
-	// order holds the keys of pend, ascending unless unsorted; it may also
-	// hold Seqs no longer in pend, and duplicates while unsorted.
-	order    []uint64
-	unsorted bool
-}
-
-// evLoc is where an event is kept: the record file of caseID, or the
-// tombstone of generation tomb when tomb is not 0.
-type evLoc struct {
-	caseID string
-	tomb   uint64
-}
-
-// tomb is what the index knows of a tombstone file: the events a delete
-// (or an update that dropped them from its record) kept pending, written by
-// the commit of generation gen.
-type tomb struct {
-	gen    uint64
-	caseID string
-	seqs   []uint64
+	// auditEnd is the end of the committed part of the audit log; bytes
+	// after it belong to a commit that did not land.
+	auditEnd int64
+	// auditEpoch is the epoch in the audit log's header: PurgeEvents
+	// rewrites the log with a new one.
+	auditEpoch uint64
+	// frames are the committed frames holding events, in ascending Seq.
+	frames []frameRef
+	// byCase lists the positions in frames of each case's frames.
+	byCase map[string][]int32
+	// deletions lists the deletions of each case id, oldest first.
+	deletions map[string][]deletion
+	// badFrames describes frames a rebuild found unreadable.
+	badFrames []*CorruptError
 }
 
 func newIndex() *index {
 	return &index{
-		cases:    make(map[string]*entry),
-		external: make(map[string]string),
-		entities: make(map[string]string),
-		tombs:    make(map[uint64]*tomb),
-		pend:     make(map[uint64]evLoc),
+		cases:     make(map[string]*entry),
+		external:  make(map[string]string),
+		entities:  make(map[string]string),
+		byCase:    make(map[string][]int32),
+		deletions: make(map[string][]deletion),
 	}
 }
 
-// addPending records that the events seqs are kept at loc.
-func (x *index) addPending(seqs []uint64, loc evLoc) {
-	for _, q := range seqs {
-		if _, ok := x.pend[q]; !ok {
-			if n := len(x.order); n > 0 && x.order[n-1] >= q {
-				x.unsorted = true
-			}
-			x.order = append(x.order, q)
-		}
-		x.pend[q] = loc
-	}
-	if len(x.order) > 2*len(x.pend)+1024 {
-		// Seqs acknowledged or moved since pile up: start over from pend.
-		x.order = x.order[:0]
-		for q := range x.pend {
-			x.order = append(x.order, q)
-		}
-		slices.Sort(x.order)
-		x.unsorted = false
-	}
-}
-
-// removePending forgets the events seqs where they are kept at loc.
-func (x *index) removePending(seqs []uint64, loc evLoc) {
-	for _, q := range seqs {
-		if x.pend[q] == loc {
-			delete(x.pend, q)
-		}
-	}
-}
-
-// sortedOrder returns x.order sorted, without duplicates, and without the
-// Seqs no longer in pend when they have piled up.
-func (x *index) sortedOrder() []uint64 {
-	if x.unsorted {
-		slices.Sort(x.order)
-		x.order = slices.Compact(x.order)
-		x.unsorted = false
-	}
-	if len(x.order) > 64 && len(x.order) > 2*len(x.pend) {
-		x.order = slices.DeleteFunc(x.order, func(q uint64) bool { _, ok := x.pend[q]; return !ok })
-	}
-	return x.order
-}
-
-// addTomb adds a tombstone and its events.
-func (x *index) addTomb(t *tomb) {
-	if old, ok := x.tombs[t.gen]; ok {
-		x.removePending(old.seqs, evLoc{caseID: old.caseID, tomb: old.gen})
-	}
-	x.tombs[t.gen] = t
-	x.addPending(t.seqs, evLoc{caseID: t.caseID, tomb: t.gen})
-	x.gen = max(x.gen, t.gen)
-	if n := len(t.seqs); n > 0 {
-		x.evSeq = max(x.evSeq, t.seqs[n-1])
-	}
-}
-
-// dropTomb forgets the tombstone of generation gen.
-func (x *index) dropTomb(gen uint64) {
-	t, ok := x.tombs[gen]
-	if !ok {
+// addFrame adds a committed frame holding events.
+func (x *index) addFrame(f frameRef) {
+	if f.N == 0 {
 		return
 	}
-	x.removePending(t.seqs, evLoc{caseID: t.caseID, tomb: gen})
-	delete(x.tombs, gen)
+	if n := len(x.frames); n > 0 && x.frames[n-1].First >= f.First {
+		// Out of order (a migrated log): insert in place and renumber.
+		x.frames = append(x.frames, f)
+		slices.SortFunc(x.frames, func(a, b frameRef) int { return cmp.Compare(a.First, b.First) })
+		x.reindexFrames()
+	} else {
+		x.frames = append(x.frames, f)
+		x.byCase[f.Case] = append(x.byCase[f.Case], int32(len(x.frames)-1))
+	}
+	x.evSeq = max(x.evSeq, f.last())
+}
+
+// reindexFrames rebuilds byCase from frames.
+func (x *index) reindexFrames() {
+	x.byCase = make(map[string][]int32)
+	for i, f := range x.frames {
+		x.byCase[f.Case] = append(x.byCase[f.Case], int32(i))
+	}
+}
+
+// frameAt returns the position in frames of the frame holding seq, or of
+// the first frame after it.
+func (x *index) frameAt(seq uint64) int {
+	return sort.Search(len(x.frames), func(i int) bool { return x.frames[i].last() >= seq })
 }
 
 // put sets the entry of case id.
 func (x *index) put(id string, e *entry) {
 	if old, ok := x.cases[id]; ok {
 		x.unmap(id, old)
-		// Events still pending stay where they are; only the others go.
-		for _, q := range old.Pending {
-			if _, kept := slices.BinarySearch(e.Pending, q); !kept && x.pend[q] == (evLoc{caseID: id}) {
-				delete(x.pend, q)
-			}
-		}
-	} else {
-		i := sort.SearchStrings(x.ids, id)
-		x.ids = slices.Insert(x.ids, i, id)
 	}
 	x.cases[id] = e
 	if e.External != "" {
@@ -195,25 +214,7 @@ func (x *index) put(id string, e *entry) {
 	for _, en := range e.Entities {
 		x.entities[en] = id
 	}
-	x.addPending(e.Pending, evLoc{caseID: id})
 }
-
-// add sets the entry of a case id not in x without keeping x.ids sorted:
-// for bulk loads, which call sortIDs at the end.
-func (x *index) add(id string, e *entry) {
-	x.ids = append(x.ids, id)
-	x.cases[id] = e
-	if e.External != "" {
-		x.external[e.External] = id
-	}
-	for _, en := range e.Entities {
-		x.entities[en] = id
-	}
-	x.addPending(e.Pending, evLoc{caseID: id})
-}
-
-// sortIDs sorts x.ids after bulk adds.
-func (x *index) sortIDs() { slices.Sort(x.ids) }
 
 // del removes case id.
 func (x *index) del(id string) {
@@ -222,11 +223,7 @@ func (x *index) del(id string) {
 		return
 	}
 	x.unmap(id, old)
-	x.removePending(old.Pending, evLoc{caseID: id})
 	delete(x.cases, id)
-	if i := sort.SearchStrings(x.ids, id); i < len(x.ids) && x.ids[i] == id {
-		x.ids = slices.Delete(x.ids, i, i+1)
-	}
 }
 
 // unmap removes the lookups pointing from old's ids to case id.
@@ -248,15 +245,19 @@ func (x *index) apply(le *logEntry) {
 		x.put(le.ID, le.Entry.clone())
 	case opDelete:
 		x.del(le.ID)
+		if le.Quarantine {
+			x.damagedFiles = slices.DeleteFunc(x.damagedFiles, func(n string) bool { return n == recordName(le.ID) })
+		}
 	}
-	if le.Drop != 0 {
-		x.dropTomb(le.Drop)
-	}
-	if le.Tomb != nil {
-		x.addTomb(&tomb{gen: le.Gen, caseID: le.ID, seqs: slices.Clone(le.Tomb)})
+	if le.Frame != nil {
+		x.addFrame(*le.Frame)
 	}
 	x.gen = max(x.gen, le.Gen)
 	x.evSeq = max(x.evSeq, le.EvSeq)
+	x.auditEnd = max(x.auditEnd, le.AuditEnd)
+	if le.DeletedAt != nil {
+		x.deletions[le.ID] = append(x.deletions[le.ID], deletion{At: *le.DeletedAt, UpTo: x.evSeq})
+	}
 }
 
 // Log entries. Every commit appends one before it touches the record file.
@@ -273,12 +274,15 @@ type logEntry struct {
 	Entry *entry `json:"entry,omitempty"`
 	// EvSeq is the highest event Seq given once the entry is applied.
 	EvSeq uint64 `json:"ev_seq,omitempty"`
-	// Tomb lists the events of the tombstone this commit wrote
-	// (outbox/<Gen>.tomb), when it wrote one.
-	Tomb []uint64 `json:"tomb,omitempty"`
-	// Drop, on a repair entry, is the generation of a tombstone whose
-	// commit did not land: it is forgotten (and its file was removed).
-	Drop uint64 `json:"drop,omitempty"`
+	// Frame is the audit log frame of this commit, when it holds events.
+	Frame *frameRef `json:"frame,omitempty"`
+	// AuditEnd is the end of the audit log once this commit's frame is in.
+	AuditEnd int64 `json:"audit_end,omitempty"`
+	// DeletedAt is the time given to Delete (not set by Quarantine).
+	DeletedAt *time.Time `json:"deleted_at,omitempty"`
+	// Quarantine marks the removal of a case by Quarantine: its record
+	// file moved to the quarantine directory.
+	Quarantine bool `json:"quarantine,omitempty"`
 }
 
 // Index log layout: a 16-byte header, magic "DOSSLOG\n", format version
@@ -286,7 +290,7 @@ type logEntry struct {
 // [payload length uint32][payload CRC-32C uint32][payload JSON].
 const (
 	logMagic     = "DOSSLOG\n"
-	logFormat    = 2
+	logFormat    = 3
 	logHeaderLen = 16
 	maxFrameLen  = 64 << 20
 )
@@ -371,7 +375,7 @@ func parseFrames(data []byte) (entries []*logEntry, used int, torn bool) {
 }
 
 func (le *logEntry) valid() bool {
-	if !slices.IsSorted(le.Tomb) || (le.Entry != nil && !slices.IsSorted(le.Entry.Pending)) {
+	if le.Frame != nil && (le.Frame.N == 0 || le.Frame.First == 0 || le.Frame.Off+int64(le.Frame.Size) > le.AuditEnd) {
 		return false
 	}
 	switch le.Op {
@@ -387,7 +391,7 @@ func (le *logEntry) valid() bool {
 // body (uint32), body length (uint64), then the body: snapshotBody as JSON.
 const (
 	snapMagic     = "DOSSIDX\n"
-	snapFormat    = 2
+	snapFormat    = 3
 	snapHeaderLen = 24
 )
 
@@ -396,32 +400,32 @@ type snapshotCase struct {
 	Entry *entry `json:"entry"`
 }
 
-// snapshotTomb is a tombstone the index knows of: a tombstone file that
-// goes missing is reported (see scanTombs) until a rebuild.
-type snapshotTomb struct {
-	Gen    uint64   `json:"gen"`
-	CaseID string   `json:"case_id"`
-	Seqs   []uint64 `json:"seqs"`
+type snapshotDeletions struct {
+	Case      string     `json:"case"`
+	Deletions []deletion `json:"deletions"`
 }
 
 type snapshotBody struct {
-	Gen          uint64         `json:"gen"`
-	EvSeq        uint64         `json:"ev_seq"`
-	Cases        []snapshotCase `json:"cases"`
-	DamagedFiles []string       `json:"damaged_files,omitempty"`
-	Tombs        []snapshotTomb `json:"tombs,omitempty"`
+	Gen          uint64              `json:"gen"`
+	EvSeq        uint64              `json:"ev_seq"`
+	Cases        []snapshotCase      `json:"cases"`
+	DamagedFiles []string            `json:"damaged_files,omitempty"`
+	AuditEnd     int64               `json:"audit_end"`
+	AuditEpoch   uint64              `json:"audit_epoch,omitempty"`
+	Frames       []frameRef          `json:"frames,omitempty"`
+	Deletions    []snapshotDeletions `json:"deletions,omitempty"`
 }
 
 // encodeSnapshot returns the snapshot file of x.
 func encodeSnapshot(x *index) ([]byte, error) {
-	body := snapshotBody{Gen: x.gen, EvSeq: x.evSeq, Cases: make([]snapshotCase, 0, len(x.ids)), DamagedFiles: x.damagedFiles}
-	for _, id := range x.ids {
+	body := snapshotBody{Gen: x.gen, EvSeq: x.evSeq, Cases: make([]snapshotCase, 0, len(x.cases)), DamagedFiles: x.damagedFiles,
+		AuditEnd: x.auditEnd, AuditEpoch: x.auditEpoch, Frames: x.frames}
+	for _, id := range slices.Sorted(maps.Keys(x.cases)) {
 		body.Cases = append(body.Cases, snapshotCase{ID: id, Entry: x.cases[id]})
 	}
-	for _, t := range x.tombs {
-		body.Tombs = append(body.Tombs, snapshotTomb{Gen: t.gen, CaseID: t.caseID, Seqs: t.seqs})
+	for _, id := range slices.Sorted(maps.Keys(x.deletions)) {
+		body.Deletions = append(body.Deletions, snapshotDeletions{Case: id, Deletions: x.deletions[id]})
 	}
-	slices.SortFunc(body.Tombs, func(a, b snapshotTomb) int { return cmp.Compare(a.Gen, b.Gen) })
 	js, err := json.Marshal(&body)
 	if err != nil {
 		return nil, fmt.Errorf("encode index snapshot: %w", err)
@@ -474,25 +478,26 @@ func decodeSnapshot(data []byte) (*index, error) {
 	x := newIndex()
 	x.gen = body.Gen
 	for _, c := range body.Cases {
-		if c.Entry == nil || !slices.IsSorted(c.Entry.Pending) {
+		if c.Entry == nil {
 			return nil, damagef("index snapshot: case %q has no valid entry", c.ID)
 		}
 		if _, dup := x.cases[c.ID]; dup {
 			return nil, damagef("index snapshot: case %q twice", c.ID)
 		}
-		x.add(c.ID, c.Entry)
+		x.put(c.ID, c.Entry)
 	}
-	x.sortIDs()
 	x.evSeq = body.EvSeq
 	x.damagedFiles = body.DamagedFiles
-	for _, t := range body.Tombs {
-		if t.Gen == 0 || !slices.IsSorted(t.Seqs) {
-			return nil, damagef("index snapshot: invalid tombstone %d", t.Gen)
+	x.auditEnd, x.auditEpoch = body.AuditEnd, body.AuditEpoch
+	for i, f := range body.Frames {
+		if f.N == 0 || f.First == 0 || (i > 0 && f.First <= body.Frames[i-1].last()) || f.Off+int64(f.Size) > body.AuditEnd {
+			return nil, damagef("index snapshot: invalid audit frame %d", i)
 		}
-		if _, dup := x.tombs[t.Gen]; dup {
-			return nil, damagef("index snapshot: tombstone %d twice", t.Gen)
-		}
-		x.addTomb(&tomb{gen: t.Gen, caseID: t.CaseID, seqs: t.Seqs})
+	}
+	x.frames = body.Frames
+	x.reindexFrames()
+	for _, d := range body.Deletions {
+		x.deletions[d.Case] = d.Deletions
 	}
 	return x, nil
 }

@@ -2,11 +2,18 @@ package file
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"os"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/dossierkit/dossier/cases"
+	"github.com/dossierkit/dossier/event"
+	"github.com/dossierkit/dossier/risk"
 	"github.com/dossierkit/dossier/storage"
 )
 
@@ -31,9 +38,10 @@ func open(t *testing.T, dir string) *Store {
 }
 
 // dieDuringCommit performs the first steps of a commit of le through s, as
-// a writer that is killed afterwards would: the log entry is durable; the
-// record file is written (and renamed) only when landFile. Then s forgets
-// its in-memory state, as the dead process's would be gone.
+// a writer that is killed afterwards would: the audit frame (holding one
+// event, "dead-ev") and the log entry are durable; the record file is
+// written (renamed, removed) only when landFile. Then s forgets its
+// in-memory state, as the dead process's would be gone.
 func dieDuringCommit(t *testing.T, s *Store, le func(gen uint64) *logEntry, file *storage.Record, landFile bool) {
 	t.Helper()
 	if err := s.beginWrite(ctx, "test"); err != nil {
@@ -41,13 +49,16 @@ func dieDuringCommit(t *testing.T, s *Store, le func(gen uint64) *logEntry, file
 	}
 	defer s.endWrite()
 	e := le(s.idx.gen + 1)
-	if err := s.bumpSeq(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.appendLog(e); err != nil {
+	evs := []event.Event{{ID: "dead-ev", CaseID: e.ID, Type: event.CaseUpdated, Payload: json.RawMessage(`{}`)}}
+	e.EvSeq = s.number(evs)
+	af := &auditFrame{Op: e.Op, Events: evs}
+	if _, err := s.stage(e, af); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.logf.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.auditf.Sync(); err != nil {
 		t.Fatal(err)
 	}
 	if landFile {
@@ -58,11 +69,33 @@ func dieDuringCommit(t *testing.T, s *Store, le func(gen uint64) *logEntry, file
 				t.Fatal(err)
 			}
 		}
-		if err := s.writeRecord(e, data, nil); err != nil {
+		if err := s.writeRecord(e, data); err != nil {
 			t.Fatal(err)
 		}
 	}
 	s.loaded = false
+}
+
+// eventIDsOf returns the ids of the events of case id and of the pending
+// events, as seen by s.
+func eventIDsOf(t *testing.T, s *Store, id string) (string, string) {
+	t.Helper()
+	evs, err := s.Events(ctx, id, 0, 0)
+	if err != nil {
+		t.Fatalf("Events(%s): %v", id, err)
+	}
+	pend, err := s.PendingEvents(ctx, 0, 0)
+	if err != nil {
+		t.Fatalf("PendingEvents: %v", err)
+	}
+	ids := func(evs []event.Event) string {
+		var out []string
+		for _, e := range evs {
+			out = append(out, e.ID)
+		}
+		return strings.Join(out, ",")
+	}
+	return ids(evs), ids(pend)
 }
 
 // TestDeadWriter: a commit whose writer died after the log entry is
@@ -122,6 +155,7 @@ func TestDeadWriter(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			w := open(t, dir)
+			deadCase := tt.le(1).ID
 			r := open(t, dir) // a reader that cached the index before
 			if _, err := w.Create(ctx, rec("a", "ext-a", "a-ch")); err != nil {
 				t.Fatal(err)
@@ -151,14 +185,33 @@ func TestDeadWriter(t *testing.T) {
 				if err := s.Verify(ctx); err != nil {
 					t.Errorf("%s: Verify: %v", who, err)
 				}
+				// The events of the dead commit are in the audit log
+				// exactly when the commit landed.
+				evs, pend := eventIDsOf(t, s, deadCase)
+				if got := strings.Contains(evs, "dead-ev"); got != tt.landed {
+					t.Errorf("%s: events of %s = %q, want dead-ev: %v", who, deadCase, evs, tt.landed)
+				}
+				if got := strings.Contains(pend, "dead-ev"); got != tt.landed {
+					t.Errorf("%s: pending = %q, want dead-ev: %v", who, pend, tt.landed)
+				}
 			}
 			// The reader sees the truth before any writer repaired the log.
 			check("reader before repair", r)
 			// A writer (here a new Store) repairs, then writes on.
-			w2 := open(t, dir)
-			check("new store", w2)
-			if _, err := w2.Create(ctx, rec("y", "ext-y")); err != nil {
+			// (A rebuild: the dead commit's frame is found by the scan of
+			// the audit log and checked against its record file.)
+			w2, err := Open(dir, Options{Rebuild: true})
+			if err != nil {
 				t.Fatal(err)
+			}
+			defer w2.Close()
+			check("new store", w2)
+			yev := event.Event{ID: "y-ev", CaseID: "y", Type: event.CaseCreated, Payload: json.RawMessage(`{}`)}
+			if _, err := w2.Create(ctx, rec("y", "ext-y"), yev); err != nil {
+				t.Fatal(err)
+			}
+			if evs, _ := eventIDsOf(t, r, "y"); evs != "y-ev" {
+				t.Errorf("events of y after the repair = %q", evs)
 			}
 			check("reader after repair", r)
 			check("dead writer's store", w)
@@ -168,13 +221,18 @@ func TestDeadWriter(t *testing.T) {
 					t.Fatalf("Create(x) after the dead create: %v", err)
 				}
 			}
-			w3, err := Open(dir, Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer w3.Close()
-			if err := w3.Verify(ctx); err != nil {
-				t.Fatalf("Verify after reopen: %v", err)
+			for _, opts := range []Options{{}, {Rebuild: true}} {
+				w3, err := Open(dir, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer w3.Close()
+				if err := w3.Verify(ctx); err != nil {
+					t.Fatalf("Verify after reopen %+v: %v", opts, err)
+				}
+				if evs, _ := eventIDsOf(t, w3, deadCase); strings.Contains(evs, "dead-ev") != tt.landed {
+					t.Errorf("after reopen %+v: events of %s = %q", opts, deadCase, evs)
+				}
 			}
 		})
 	}
@@ -245,5 +303,84 @@ func TestRecordFormat(t *testing.T) {
 	}
 	if name := recordName("id-1"); !isRecordName(name) || len(name) != 68 {
 		t.Fatalf("recordName = %q", name)
+	}
+}
+
+// TestSummaryMatchesCase: the case an index entry describes (entry.stub)
+// gives storage.Query.Matches and SortKey exactly what the stored case
+// gives, for random cases and random queries, through the entry's JSON (as
+// the snapshot and the log keep it).
+func TestSummaryMatchesCase(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	statuses := []cases.Status{cases.StatusDraft, cases.StatusOpen, cases.StatusApproved, cases.StatusRejected, cases.StatusClosed}
+	levels := []risk.Level{risk.LevelNotDefined, risk.LevelLow, risk.LevelMedium, risk.LevelHigh, risk.LevelCritical, risk.LevelProhibited}
+	allFlags := []cases.Flag{cases.FlagAllChecksApproved, cases.FlagForReview, cases.FlagForFirstCollect, cases.FlagForRecollection, cases.FlagFirstCollectCompleted}
+	names := []string{"Ärzte GmbH", "ärzte gmbh", "ACME", "acme ltd", "Σίσυφος", "", "x"}
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("CET", 3600))
+	randTime := func() time.Time {
+		return base.Add(time.Duration(rnd.IntN(1000)) * time.Hour).Add(time.Duration(rnd.IntN(3)))
+	}
+	randDate := func() cases.Date { return cases.DateOf(base.AddDate(0, 0, rnd.IntN(60))) }
+	bools := []bool{false, true}
+	for i := range 2000 {
+		c := cases.Case{ID: fmt.Sprintf("c%d", rnd.IntN(50)), ExternalID: []string{"", "e1", "e2"}[rnd.IntN(3)],
+			Name: names[rnd.IntN(len(names))], Status: statuses[rnd.IntN(len(statuses))],
+			ContactHasActions: bools[rnd.IntN(2)], ReviewerHasActions: bools[rnd.IntN(2)], CreatedAt: randTime(), UpdatedAt: randTime()}
+		for _, f := range allFlags {
+			if rnd.IntN(2) == 0 {
+				c.Flags = c.Flags.With(f)
+			}
+		}
+		switch rnd.IntN(3) {
+		case 1:
+			c.Risk = &risk.Risk{Level: levels[rnd.IntN(len(levels))]}
+		case 2:
+			c.Risk = &risk.Risk{}
+		}
+		switch rnd.IntN(3) {
+		case 1:
+			d := randDate()
+			c.Review = &cases.Review{NextReviewAt: &d}
+		case 2:
+			c.Review = &cases.Review{}
+		}
+		js, err := json.Marshal(entryOf(&storage.Record{Case: c}, 1, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e entry
+		if err := json.Unmarshal(js, &e); err != nil {
+			t.Fatal(err)
+		}
+		stub := e.stub(c.ID)
+		q := storage.Query{Sort: sortFields[rnd.IntN(4)], Desc: rnd.IntN(2) == 0}
+		switch rnd.IntN(9) {
+		case 0:
+			q.Statuses = []cases.Status{statuses[rnd.IntN(len(statuses))], statuses[rnd.IntN(len(statuses))]}
+		case 1:
+			q.Flags = cases.NewFlags(allFlags[rnd.IntN(len(allFlags))])
+		case 2:
+			q.ContactHasActions = &bools[rnd.IntN(2)]
+			q.ReviewerHasActions = &bools[rnd.IntN(2)]
+		case 3:
+			q.RiskLevels = []risk.Level{levels[rnd.IntN(len(levels))]}
+		case 4:
+			q.NextReview = storage.DateRange{From: randDate()}
+		case 5:
+			q.CreatedAt = storage.TimeRange{From: randTime()}
+			q.UpdatedAt = storage.TimeRange{To: randTime()}
+		case 6:
+			q.ExternalID = "e1"
+		case 7:
+			q.NameContains = []string{"ÄRZTE", "acme", "σ", "z"}[rnd.IntN(4)]
+		}
+		if got, want := q.Matches(stub), q.Matches(&c); got != want {
+			t.Fatalf("case %d: %+v: Matches on the summary = %v, on the case %v (query %+v)", i, c, got, want, q)
+		}
+		for _, f := range sortFields {
+			if got, want := e.sortKey(c.ID, f), (storage.Query{Sort: f}).SortKey(&c); got != want {
+				t.Fatalf("case %d: sort key %s = %q, want %q", i, f, got, want)
+			}
+		}
 	}
 }

@@ -33,3 +33,8 @@ func holdLock(t *testing.T, path string) (release func()) {
 	t.Cleanup(release)
 	return release
 }
+
+// syncDisks flushes every file system (sync(2)): benchmarks call it after
+// building fixtures with fsync off, so that the write-back of one fixture
+// does not slow the measurement of another.
+func syncDisks() { syscall.Sync() }

@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dossierkit/dossier"
 	"github.com/dossierkit/dossier/cases"
+	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/storage"
 	"github.com/dossierkit/dossier/storage/file"
 )
@@ -39,8 +39,6 @@ func runHelper(mode string) int {
 		err = crashChild(dir, arg)
 	case "counter":
 		err = counterChild(dir, arg)
-	case "workspace":
-		err = workspaceChild(dir, arg)
 	case "outbox-writer":
 		err = outboxWriterChild(dir, arg)
 	case "outbox-drain":
@@ -129,8 +127,15 @@ func checkCrashRecord(rec *storage.Record) error {
 	return nil
 }
 
-// crashChild saves records as fast as it can, printing "begin OP ID VERSION"
-// before each save and "ack OP ID VERSION" once it returned, until killed.
+// crashEvent is the one event the crash child saves with a change.
+func crashEvent(op, id string, version int64) event.Event {
+	return event.Event{ID: fmt.Sprintf("%s-%s-%d", op, id, version), CaseID: id, Type: event.CaseUpdated, ObjectID: id, At: epoch,
+		Payload: []byte(`{"version":` + strconv.FormatInt(version, 10) + `}`)}
+}
+
+// crashChild saves records as fast as it can, each with one event
+// (crashEvent), printing "begin OP ID VERSION" before each save and "ack OP
+// ID VERSION" once it returned, until killed.
 func crashChild(dir, seed string) error {
 	n, _ := strconv.ParseUint(seed, 10, 64)
 	rnd := rand.New(rand.NewPCG(n, n))
@@ -145,7 +150,7 @@ func crashChild(dir, seed string) error {
 		switch {
 		case errors.Is(err, storage.ErrNotFound):
 			fmt.Printf("begin create %s 1\n", id)
-			if _, err := s.Create(bg, crashRecord(id, 1)); err != nil {
+			if _, err := s.Create(bg, crashRecord(id, 1), crashEvent("create", id, 1)); err != nil {
 				return err
 			}
 			fmt.Printf("ack create %s 1\n", id)
@@ -153,14 +158,14 @@ func crashChild(dir, seed string) error {
 			return err
 		case rnd.IntN(8) == 0:
 			fmt.Printf("begin delete %s %d\n", id, cur.Version)
-			if err := s.Delete(bg, id, cur.Version); err != nil {
+			if err := s.Delete(bg, id, cur.Version, epoch, crashEvent("delete", id, cur.Version)); err != nil {
 				return err
 			}
 			fmt.Printf("ack delete %s %d\n", id, cur.Version)
 		default:
 			v := cur.Version + 1
 			fmt.Printf("begin update %s %d\n", id, v)
-			if _, err := s.Update(bg, crashRecord(id, v)); err != nil {
+			if _, err := s.Update(bg, crashRecord(id, v), crashEvent("update", id, v)); err != nil {
 				return err
 			}
 			fmt.Printf("ack update %s %d\n", id, v)
@@ -168,21 +173,28 @@ func crashChild(dir, seed string) error {
 	}
 }
 
-// crashState is what the parent knows of a case: its version, 0 when it
-// does not exist.
-type crashModel map[string]int64
+// crashModel is what the parent knows of the cases: their version, 0 when
+// they do not exist, and the ids of the events of their acknowledged saves,
+// in order.
+type crashModel struct {
+	version map[string]int64
+	events  map[string][]string
+}
 
 type crashOp struct {
 	op, id  string
 	version int64
 }
 
+func (o crashOp) eventID() string { return crashEvent(o.op, o.id, o.version).ID }
+
 func (m crashModel) apply(o crashOp) {
 	if o.op == "delete" {
-		m[o.id] = 0
+		m.version[o.id] = 0
 	} else {
-		m[o.id] = o.version
+		m.version[o.id] = o.version
 	}
+	m.events[o.id] = append(m.events[o.id], o.eventID())
 }
 
 // TestCrash kills a child process at random moments while it saves records
@@ -195,7 +207,7 @@ func TestCrash(t *testing.T) {
 		kills = 6
 	}
 	dir := t.TempDir()
-	model := crashModel{}
+	model := crashModel{version: map[string]int64{}, events: map[string][]string{}}
 	// A Store that stays open across all rounds: it must follow what the
 	// killed children did without reopening, and it writes too (case
 	// "parent"), so it also repairs what they left.
@@ -281,10 +293,12 @@ func TestCrash(t *testing.T) {
 		if pending != nil {
 			// Learn whether the save in flight landed.
 			rec, err := s.Get(bg, pending.id)
+			got := int64(0)
 			if err == nil {
-				model[pending.id] = rec.Version
-			} else {
-				model[pending.id] = 0
+				got = rec.Version
+			}
+			if got != model.version[pending.id] {
+				model.apply(*pending)
 			}
 		}
 		s.Close()
@@ -309,11 +323,11 @@ func checkAfterCrash(t *testing.T, round int, who string, s *file.Store, model c
 	want := []string{"parent"}
 	for k := range crashCases {
 		id := crashID(k)
-		allowed := []int64{model[id]}
+		allowed := []int64{model.version[id]}
 		if pending != nil && pending.id == id {
-			after := crashModel{id: model[id]}
+			after := crashModel{version: map[string]int64{id: model.version[id]}, events: map[string][]string{}}
 			after.apply(*pending)
-			allowed = append(allowed, after[id])
+			allowed = append(allowed, after.version[id])
 		}
 		rec, err := s.Get(bg, id)
 		var got int64
@@ -330,6 +344,29 @@ func checkAfterCrash(t *testing.T, round int, who string, s *file.Store, model c
 		if !slices.Contains(allowed, got) {
 			fail("case %s is at version %d, want one of %v (0: absent)", id, got, allowed)
 		}
+		// The audit log holds the event of every acknowledged save, in
+		// order, and the one of the save in flight exactly when it landed.
+		wantEvents := slices.Clone(model.events[id])
+		if got != model.version[id] {
+			wantEvents = append(wantEvents, pending.eventID())
+		}
+		var gotEvents []string
+		for after := uint64(0); ; {
+			evs, err := s.Events(bg, id, after, 7)
+			if err != nil {
+				fail("Events(%s): %v", id, err)
+			}
+			if len(evs) == 0 {
+				break
+			}
+			for _, e := range evs {
+				gotEvents = append(gotEvents, e.ID)
+				after = e.Seq
+			}
+		}
+		if !slices.Equal(gotEvents, wantEvents) {
+			fail("audit log of %s = %v, want %v", id, gotEvents, wantEvents)
+		}
 		if got == 0 {
 			continue
 		}
@@ -344,15 +381,29 @@ func checkAfterCrash(t *testing.T, round int, who string, s *file.Store, model c
 		}
 	}
 	var listed []string
-	for rec, err := range storage.All(bg, s, storage.Filter{Limit: 5}) {
+	for c, err := range storage.All(bg, s, storage.Query{Limit: 5}) {
 		if err != nil {
-			fail("List: %v", err)
+			fail("Query: %v", err)
 		}
-		listed = append(listed, rec.Case.ID)
+		listed = append(listed, c.ID)
 	}
 	slices.Sort(want)
 	if !slices.Equal(listed, want) {
-		fail("List = %v, want %v", listed, want)
+		fail("Query = %v, want %v", listed, want)
+	}
+	// The summary index follows the records: names hold the version.
+	var byName []string
+	for c, err := range storage.All(bg, s, storage.Query{NameContains: " AT V", Sort: storage.SortName, Limit: 3}) {
+		if err != nil {
+			fail("Query by name: %v", err)
+		}
+		if !strings.HasSuffix(c.Name, fmt.Sprintf(" at v%d", mustGet(t, s, c.ID).Version)) {
+			fail("Query by name returned %s named %q", c.ID, c.Name)
+		}
+		byName = append(byName, c.ID)
+	}
+	if !slices.Equal(byName, want[:len(want)-1]) { // all but "parent", whose name has no version
+		fail("Query by name = %v, want %v", byName, want[:len(want)-1])
 	}
 	if err := s.Verify(bg); err != nil {
 		fail("Verify: %v", err)
@@ -398,30 +449,6 @@ func counterChild(dir, arg string) error {
 		}
 	}
 	fmt.Println("conflicts", conflicts)
-	return nil
-}
-
-// workspaceChild adds checks to case arg through a dossier.Workspace: each
-// AddCheck is a read-modify-write the Workspace retries on conflict.
-func workspaceChild(dir, arg string) error {
-	id, nStr, _ := strings.Cut(arg, ",")
-	n, _ := strconv.Atoi(nStr)
-	s, err := file.Open(dir, file.Options{})
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	w, err := dossier.New(s, dossier.Settings{}, dossier.WithMaxAttempts(1000))
-	if err != nil {
-		return err
-	}
-	waitGo()
-	for range n {
-		if _, err := w.AddCheck(bg, id, dossier.AddCheckInput{Type: cases.CheckTypeAML}); err != nil {
-			return err
-		}
-	}
-	fmt.Println("done")
 	return nil
 }
 
@@ -484,41 +511,4 @@ func TestTwoProcesses(t *testing.T) {
 		t.Fatalf("count %s at version %d, want %d at %d: increments were lost", got.Case.Metadata["count"], got.Version, 2*n, 1+2*n)
 	}
 	t.Logf("children: %q", outs)
-}
-
-// TestTwoProcessesWorkspace: the same through the Workspace, whose AddCheck
-// reloads and re-applies the change on conflict: the number of checks is
-// the number of calls.
-func TestTwoProcessesWorkspace(t *testing.T) {
-	if !flockAvailable {
-		t.Skip("no inter-process lock on this platform")
-	}
-	const n = 60
-	dir := t.TempDir()
-	s := openT(t, dir, file.Options{})
-	w, err := dossier.New(s, dossier.Settings{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := w.CreateCase(bg, dossier.CreateCaseInput{Name: "two processes", ExternalID: "ext-2p"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	runPair(t, "workspace", dir, c.ID, n)
-	checks, err := w.ListChecks(bg, c.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(checks) != 2*n {
-		t.Fatalf("%d checks, want %d: additions were lost", len(checks), 2*n)
-	}
-	for _, ch := range checks {
-		if owner, err := s.CaseOfEntity(bg, ch.ID); err != nil || owner != c.ID {
-			t.Fatalf("CaseOfEntity(%s) = %q, %v", ch.ID, owner, err)
-		}
-	}
-	rec := mustGet(t, s, c.ID)
-	if rec.Version != 1+2*n {
-		t.Fatalf("version %d, want %d", rec.Version, 1+2*n)
-	}
 }

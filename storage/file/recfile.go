@@ -11,7 +11,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/storage"
 )
 
@@ -170,23 +169,6 @@ func checkRecord(data []byte) (recHeader, []byte, error) {
 		return h, nil, damagef("body checksum mismatch (stored %08x, computed %08x)", h.bodyCRC, got)
 	}
 	return h, body, nil
-}
-
-// decodeRecordEvents decodes only the events of a whole record file, after
-// the same checks as decodeRecord: the outbox reads events without
-// decoding (and validating) the rest of the record.
-func decodeRecordEvents(data []byte) ([]event.Event, recHeader, error) {
-	h, body, err := checkRecord(data)
-	if err != nil {
-		return nil, h, err
-	}
-	var rec struct {
-		Events []event.Event `json:"events"`
-	}
-	if err := json.Unmarshal(body, &rec); err != nil {
-		return nil, h, damagef("body is intact (checksums match) but its events do not decode: %v", err)
-	}
-	return rec.Events, h, nil
 }
 
 // decodeRecord decodes a whole record file. Every error is a *damage.

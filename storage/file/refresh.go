@@ -1,6 +1,7 @@
 package file
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -13,8 +14,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-
-	"github.com/dossierkit/dossier/event"
 )
 
 // The lock file holds a change sequence, bumped by every writer before it
@@ -80,19 +79,13 @@ func (s *Store) refresh(exclusive bool) error {
 	}
 	// Acknowledgements first: loading the index checks tombstones against
 	// them.
-	acked, full, err := s.catchUpAcks()
-	if err != nil {
+	if err := s.catchUpAcks(); err != nil {
 		s.loaded = false
 		return err
 	}
 	if err := s.catchUp(exclusive); err != nil {
 		s.loaded = false
 		return err
-	}
-	if full {
-		s.pruneAll()
-	} else {
-		s.prunePending(acked)
 	}
 	// Read it again: a rebuild during catchUp bumps it.
 	st, valid = s.readLockState()
@@ -102,7 +95,9 @@ func (s *Store) refresh(exclusive bool) error {
 
 // catchUp reads what changed since the last refresh.
 func (s *Store) catchUp(exclusive bool) error {
-	if s.loaded && s.logf != nil {
+	if s.loaded && s.logf != nil && s.auditf != nil && sameFile(s.auditf, s.auditPath()) {
+		// (A purge replaces the audit log and then the index; one cut
+		// short between the two leaves the index log in place.)
 		fi, err := os.Stat(filepath.Join(s.dir, logName))
 		if err == nil {
 			cur, err := s.logf.Stat()
@@ -112,6 +107,16 @@ func (s *Store) catchUp(exclusive bool) error {
 		}
 	}
 	return s.load(exclusive)
+}
+
+// sameFile reports whether the open file f is the file at path.
+func sameFile(f *os.File, path string) bool {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return false
+	}
+	cur, err := f.Stat()
+	return err == nil && os.SameFile(fi, cur)
 }
 
 // load reads the snapshot and the whole log, or rebuilds the index when they
@@ -165,11 +170,33 @@ func (s *Store) load(exclusive bool) error {
 	if err := s.applyNew(entries); err != nil {
 		return err
 	}
-	if err := s.scanTombs(x, exclusive); err != nil {
+	if legacyTombsExist(s.outDir) {
+		return s.rebuild(exclusive)
+	}
+	auditf, epoch, size, err := s.openAudit()
+	if errors.As(err, &d) {
+		return s.rebuild(exclusive)
+	}
+	if err != nil {
 		return err
 	}
-	s.pruneAll()
+	s.setAudit(auditf)
+	if epoch != s.idx.auditEpoch || size < s.idx.auditEnd {
+		// The audit log is not the one the index describes (a purge cut
+		// short before its index was written, or files restored from
+		// different backups): only a scan can tell what it holds.
+		return s.rebuild(exclusive)
+	}
 	return nil
+}
+
+// setAudit makes f the open audit log.
+func (s *Store) setAudit(f *os.File) {
+	if s.auditf != nil && s.auditf != f {
+		s.auditf.Close()
+	}
+	s.auditf = f
+	s.frames.reset()
 }
 
 // readLogFrom reads the log entries appended after s.logOff, up to size.
@@ -254,17 +281,6 @@ func (s *Store) settle() error {
 		if e, ok := s.idx.cases[p.ID]; ok {
 			repair.Op, repair.Entry = opPut, e.clone()
 		}
-		if p.Tomb != nil {
-			// The tombstone of a commit that did not land must be gone for
-			// good before anything else touches the case.
-			if err := os.Remove(s.tombPath(p.Gen)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return fmt.Errorf("remove event tombstone: %w", err)
-			}
-			if err := s.syncD(s.outD); err != nil {
-				return fmt.Errorf("sync outbox directory: %w", err)
-			}
-			repair.Drop = p.Gen
-		}
 		if err := s.bumpSeq(); err != nil {
 			return err
 		}
@@ -281,6 +297,9 @@ func (s *Store) settle() error {
 		s.logEntries++
 		s.idx.apply(repair)
 		s.pending = nil
+	}
+	if err := s.cutAudit(); err != nil {
+		return err
 	}
 	st, valid := s.readLockState()
 	if !valid {
@@ -304,6 +323,26 @@ func (s *Store) settle() error {
 		if err := s.rewriteAcks(); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// cutAudit removes the bytes after the committed end of the audit log: the
+// frame of a commit that did not land (or a part of it). The caller holds
+// the exclusive lock, so no writer is appending.
+func (s *Store) cutAudit() error {
+	fi, err := s.auditf.Stat()
+	if err != nil {
+		return fmt.Errorf("read audit log: %w", err)
+	}
+	if fi.Size() <= s.idx.auditEnd {
+		return nil
+	}
+	if err := s.auditf.Truncate(s.idx.auditEnd); err != nil {
+		return fmt.Errorf("cut audit log: %w", err)
+	}
+	if err := s.sync(s.auditf); err != nil {
+		return fmt.Errorf("sync audit log: %w", err)
 	}
 	return nil
 }
@@ -370,9 +409,10 @@ func removeTemps(dir string) error {
 	return nil
 }
 
-// rebuild rebuilds the index from the record files. With persist (the
-// exclusive lock held) it writes a new snapshot and an empty log; otherwise
-// the result stays in memory and the next writer persists a rebuild.
+// rebuild rebuilds the index from the record files and the audit log.
+// With persist (the exclusive lock held) it writes a new snapshot and an
+// empty log, and migrates a format-2 directory (see migrate); otherwise the
+// result stays in memory and the next writer persists a rebuild.
 func (s *Store) rebuild(persist bool) error {
 	old := s.idx
 	x := newIndex()
@@ -381,7 +421,7 @@ func (s *Store) rebuild(persist bool) error {
 		x.evSeq = old.evSeq
 	}
 	// Event numbers must never be given twice: start past every one the
-	// acknowledgement log mentions (the files are scanned below).
+	// acknowledgement log mentions (the audit log is scanned below).
 	x.evSeq = max(x.evSeq, s.acks.highest())
 	if st, valid := s.readLockState(); valid {
 		// Generations must keep growing past every one ever used, even
@@ -410,6 +450,7 @@ func (s *Store) rebuild(persist bool) error {
 		}
 		return id, old.cases[id]
 	}
+	var legacy []*legacyRecord
 	for _, de := range des {
 		name := de.Name()
 		if !isRecordName(name) {
@@ -424,21 +465,12 @@ func (s *Store) rebuild(persist bool) error {
 		}
 		rec, h, err := decodeRecord(data)
 		x.gen = max(x.gen, h.gen)
-		var evs []event.Event
-		if err != nil {
-			// A record whose own decoding fails may still have intact events.
-			evs, _, _ = decodeRecordEvents(data)
-		} else {
-			evs = rec.Events
-		}
-		for _, e := range evs {
-			x.evSeq = max(x.evSeq, e.Seq)
+		if lr := legacyEventsOf(data, rec, h); lr != nil {
+			legacy = append(legacy, lr)
 		}
 		switch {
 		case err == nil && recordName(rec.Case.ID) == name:
-			e := entryOf(rec, rec.Version, h.gen)
-			e.Pending = s.unacked(rec.Events)
-			x.add(rec.Case.ID, e)
+			x.put(rec.Case.ID, entryOf(rec, rec.Version, h.gen))
 		case err != nil && h.id != "" && recordName(h.id) == name:
 			// The header is whole, the body is not: keep the case listed as
 			// damaged, with what an earlier index knew of that exact file.
@@ -447,35 +479,40 @@ func (s *Store) rebuild(persist bool) error {
 				e = oe.clone()
 				e.Damaged = true
 			}
-			if evs != nil {
-				// The checksums match, only the record's decoding fails:
-				// its events are known.
-				e.Pending = s.unacked(evs)
-			}
-			x.add(h.id, e)
+			x.put(h.id, e)
 		default:
 			// Even the header is unreadable: only an earlier index can say
 			// whose file this is.
 			if id, oe := oldCase(name); oe != nil {
 				e := oe.clone()
 				e.Damaged = true
-				x.add(id, e)
+				x.put(id, e)
 			} else {
 				x.damagedFiles = append(x.damagedFiles, name)
 			}
 		}
 	}
-	x.sortIDs()
 	sort.Strings(x.damagedFiles)
 	if s.pending != nil {
 		x.gen = max(x.gen, s.pending.Gen)
 		x.evSeq = max(x.evSeq, s.pending.EvSeq)
 	}
-	if err := s.scanTombs(x, persist); err != nil {
+	if err := s.rebuildAudit(x); err != nil {
 		return fmt.Errorf("rebuild index: %w", err)
 	}
+	tombs, err := readLegacyTombs(s.outDir)
+	if err != nil {
+		return fmt.Errorf("rebuild index: %w", err)
+	}
+	if len(legacy) > 0 || len(tombs) > 0 {
+		if !persist {
+			return errors.New("the store directory was written by an earlier version: open it with file.Open to migrate it")
+		}
+		if err := s.migrate(x, legacy, tombs); err != nil {
+			return fmt.Errorf("migrate store directory: %w", err)
+		}
+	}
 	s.idx, s.pending, s.loaded = x, nil, true
-	s.pruneAll()
 	if !persist {
 		// The log on disk is not trusted: the next refresh after a change
 		// loads (and, if still needed, rebuilds) from scratch.
@@ -493,17 +530,92 @@ func (s *Store) rebuild(persist bool) error {
 	return nil
 }
 
+// rebuildAudit scans the audit log into x: its frames, deletions, highest
+// Seq and committed end. The last frame is checked against its record file,
+// as the last index log entry is: its writer may have died before the
+// commit point.
+func (s *Store) rebuildAudit(x *index) error {
+	f, epoch, _, err := s.openAudit()
+	var d *damage
+	if errors.As(err, &d) {
+		// A header that does not check out: nothing says where frames
+		// start or whether the file is an audit log at all. Keep the
+		// bytes and refuse to go on: an operator restores the file.
+		return &CorruptError{Path: s.auditPath(), Reason: err.Error()}
+	}
+	if err != nil {
+		return err
+	}
+	s.setAudit(f)
+	frames, end, bad, err := s.scanAudit()
+	if err != nil {
+		return err
+	}
+	x.badFrames, x.auditEpoch = bad, epoch
+	if n := len(frames); n > 0 {
+		last := frames[n-1]
+		x.gen = max(x.gen, last.af.Gen)
+		x.evSeq = max(x.evSeq, last.af.EvSeq)
+		if last.af.Gen > 0 && last.af.Op != opMigrate && last.af.Op != opPurge {
+			landed, err := s.frameLanded(last.af)
+			if err != nil {
+				return err
+			}
+			if !landed {
+				frames, end = frames[:n-1], last.ref.Off
+			}
+		}
+	}
+	refs := make([]frameRef, 0, len(frames))
+	for _, f := range frames {
+		x.gen = max(x.gen, f.af.Gen)
+		x.evSeq = max(x.evSeq, f.af.EvSeq)
+		for _, e := range f.af.Events {
+			x.evSeq = max(x.evSeq, e.Seq)
+		}
+		if f.ref.N > 0 {
+			refs = append(refs, f.ref)
+		}
+		if f.af.Op == opDelete && f.af.At != nil {
+			x.deletions[f.af.Case] = append(x.deletions[f.af.Case], deletion{At: *f.af.At, UpTo: f.af.EvSeq})
+		}
+	}
+	slices.SortFunc(refs, func(a, b frameRef) int { return cmp.Compare(a.First, b.First) })
+	x.frames = refs
+	x.reindexFrames()
+	x.auditEnd = end
+	return nil
+}
+
+// frameLanded reports whether the commit of the audit frame af reached its
+// record file (the commit point).
+func (s *Store) frameLanded(af *auditFrame) (bool, error) {
+	path := s.recPath(af.Case)
+	if af.Op != opPut {
+		_, err := os.Lstat(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return true, nil
+		}
+		return false, err
+	}
+	h, err := readHeader(path)
+	var d *damage
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	case errors.As(err, &d):
+		return true, nil
+	case err != nil:
+		return false, err
+	}
+	return h.gen >= af.Gen, nil
+}
+
 // writeIndex writes s.idx as a new snapshot followed by an empty log, under
 // the exclusive lock: used by rebuild and compaction.
 func (s *Store) writeIndex() error {
 	if err := s.bumpSeq(); err != nil {
 		return err
-	}
-	// Events acknowledged since their entry was written need not be listed.
-	for _, e := range s.idx.cases {
-		if len(e.Pending) > 0 {
-			e.Pending = s.unackedSeqs(e.Pending)
-		}
 	}
 	snap, err := encodeSnapshot(s.idx)
 	if err != nil {

@@ -7,8 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
-	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,11 +37,12 @@ var compactMin = 1024
 // Options configure Open. The zero value is the safe default: fsync on, a
 // lock timeout of DefaultLockTimeout.
 type Options struct {
-	// LockTimeout bounds every wait for the directory lock, in Open and in
-	// every method; past it the call fails with a *LockTimeoutError
-	// (errors.Is(err, ErrLockTimeout)). The context of a call can end the
-	// wait earlier. 0 means DefaultLockTimeout; a negative value means do
-	// not wait: fail at once when the lock is held.
+	// LockTimeout bounds every wait for the store lock, in Open and in
+	// every method: the wait for other goroutines of this process and for
+	// other processes together; past it the call fails with a
+	// *LockTimeoutError (errors.Is(err, ErrLockTimeout)). The context of a
+	// call can end the wait earlier. 0 means DefaultLockTimeout; a negative
+	// value means do not wait: fail at once when the lock is held.
 	LockTimeout time.Duration
 
 	// NoSync turns every fsync off. Writes stay atomic and a crash of the
@@ -54,10 +54,10 @@ type Options struct {
 	// Rebuild. Use it for bulk loads and tests only.
 	NoSync bool
 
-	// Rebuild makes Open rebuild the index from the record files instead
-	// of trusting it (Open also rebuilds by itself when the index is
-	// missing, damaged or lists other files than the records directory
-	// holds).
+	// Rebuild makes Open rebuild the index from the record files and the
+	// audit log instead of trusting it (Open also rebuilds by itself when
+	// the index is missing, damaged, lists other files than the records
+	// directory holds or describes another audit log).
 	Rebuild bool
 }
 
@@ -74,8 +74,10 @@ type Store struct {
 	topD   *os.File // the store directory, kept open to fsync it
 	recD   *os.File // the records directory, kept open to fsync it
 	outD   *os.File // the outbox directory, kept open to fsync it
+	auditf *os.File // the audit log, open (guarded by mu)
 	lk     *locker
 	closed atomic.Bool
+	reads  atomic.Int64 // record files read, for tests
 
 	// mu guards the in-memory view of the index below. Readers holding the
 	// shared lock refresh it under mu; writers hold the exclusive lock.
@@ -90,6 +92,7 @@ type Store struct {
 	logEntries int       // entries in the log since the snapshot
 	pending    *logEntry // the log's last entry did not land: the next writer appends a repair
 	acks       *acks     // the acknowledgement log, guarded by mu like idx
+	frames     frameCache
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -107,23 +110,23 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return nil, fmt.Errorf("file: open %s: %w", dir, err)
+		return nil, fmt.Errorf("file: open: %w", err)
 	}
 	s := &Store{dir: abs, recDir: filepath.Join(abs, recDirName), outDir: filepath.Join(abs, outDirName), opts: opts, idx: newIndex(), acks: newAcks()}
 	if err := s.openFiles(); err != nil {
 		s.closeFiles()
-		return nil, fmt.Errorf("file: open %s: %w", abs, err)
+		return nil, s.public(fmt.Errorf("file: open: %w", err))
 	}
 	s.lk = newLocker(s.lockf, opts.LockTimeout)
 	if err := s.lk.lockExclusive(context.Background(), "open"); err != nil {
 		s.closeFiles()
-		return nil, err
+		return nil, s.public(err)
 	}
 	err = s.recoverAtOpen()
 	s.lk.unlockExclusive()
 	if err != nil {
 		s.closeFiles()
-		return nil, fmt.Errorf("file: open %s: %w", abs, err)
+		return nil, s.public(fmt.Errorf("file: open: %w", err))
 	}
 	return s, nil
 }
@@ -214,12 +217,12 @@ func (s *Store) Close() error {
 	s.lk.close()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.closeFiles()
+	return s.public(s.closeFiles())
 }
 
 func (s *Store) closeFiles() error {
 	var errs []error
-	for _, f := range []*os.File{s.logf, s.acks.f, s.outD, s.recD, s.topD, s.lockf} {
+	for _, f := range []*os.File{s.logf, s.auditf, s.acks.f, s.outD, s.recD, s.topD, s.lockf} {
 		if f != nil {
 			errs = append(errs, f.Close())
 		}
@@ -269,13 +272,14 @@ var errNoFile = errors.New("no record file")
 // readRecordFile reads the record file of caseID and returns it with its
 // path: errNoFile when it does not exist.
 func (s *Store) readRecordFile(caseID string) ([]byte, string, error) {
+	s.reads.Add(1)
 	path := s.recPath(caseID)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, path, errNoFile
 	}
 	if err != nil {
-		return nil, path, fmt.Errorf("file: case %s: %w", caseID, err)
+		return nil, path, fmt.Errorf("file: read case %s: %w", caseID, err)
 	}
 	return data, path, nil
 }
@@ -300,7 +304,8 @@ func (s *Store) readRecord(caseID string) (*storage.Record, error) {
 // Get implements storage.Store. It reads the case's record file directly:
 // files are replaced by atomic renames, so it needs no lock and always sees
 // the latest committed record. A damaged file gives a *CorruptError.
-func (s *Store) Get(ctx context.Context, caseID string) (*storage.Record, error) {
+func (s *Store) Get(ctx context.Context, caseID string) (_ *storage.Record, err error) {
+	defer func() { err = s.public(err) }()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -334,7 +339,8 @@ func (s *Store) withIndex(ctx context.Context, op string, fn func(x *index)) err
 
 // GetByExternalID implements storage.Store: one index lookup, then one file
 // read.
-func (s *Store) GetByExternalID(ctx context.Context, externalID string) (*storage.Record, error) {
+func (s *Store) GetByExternalID(ctx context.Context, externalID string) (_ *storage.Record, err error) {
+	defer func() { err = s.public(err) }()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -367,7 +373,8 @@ func (s *Store) GetByExternalID(ctx context.Context, externalID string) (*storag
 }
 
 // CaseOfEntity implements storage.Store from the index alone.
-func (s *Store) CaseOfEntity(ctx context.Context, entityID string) (string, error) {
+func (s *Store) CaseOfEntity(ctx context.Context, entityID string) (_ string, err error) {
+	defer func() { err = s.public(err) }()
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
@@ -382,76 +389,26 @@ func (s *Store) CaseOfEntity(ctx context.Context, entityID string) (string, erro
 	return id, nil
 }
 
-// List implements storage.Store, in ascending case id order. The index
-// chooses the candidates (case ids after the cursor, in the wanted statuses)
-// and each record is then read from its file, so a page reflects commits
-// made while it is read.
-//
-// Damaged records do not stop a listing: List returns the page of every
-// readable record together with an error joining one *CorruptError per
-// damaged case it met (errors.Is(err, ErrCorrupt)), and Page.Next continues
-// after them. A caller that treats any error as fatal stops there, loudly; a
-// caller that wants to go on checks for ErrCorrupt and uses the page. A
-// record file so damaged that its case id is unknown is not listed; Verify
-// reports it.
-func (s *Store) List(ctx context.Context, filter storage.Filter) (storage.Page, error) {
-	if err := ctx.Err(); err != nil {
-		return storage.Page{}, err
+// public returns err with every path of the store directory taken out of
+// its text, for errors a host may show its clients: the error chain is
+// unchanged (errors.Is and errors.As see the same errors, with their Path
+// fields for logs).
+func (s *Store) public(err error) error {
+	if err == nil {
+		return nil
 	}
-	limit, err := filter.PageSize()
-	if err != nil {
-		return storage.Page{}, fmt.Errorf("file: list: %w", err)
+	msg := err.Error()
+	if !strings.Contains(msg, s.dir) {
+		return err
 	}
-	var page storage.Page
-	var damaged []error
-	after := filter.After
-	for {
-		need := limit - len(page.Records) + 1
-		var cands []string
-		if err := s.withIndex(ctx, "list", func(x *index) { cands = x.candidates(after, filter, need) }); err != nil {
-			return storage.Page{}, err
-		}
-		for _, id := range cands {
-			if len(page.Records) == limit {
-				page.Next = page.Records[limit-1].Case.ID
-				return page, errors.Join(damaged...)
-			}
-			after = id
-			rec, err := s.readRecord(id)
-			var ce *CorruptError
-			switch {
-			case errors.Is(err, errNoFile):
-				continue // deleted since the index was read
-			case errors.As(err, &ce):
-				damaged = append(damaged, err)
-				continue
-			case err != nil:
-				return storage.Page{}, err
-			}
-			if filter.Matches(rec) {
-				page.Records = append(page.Records, rec)
-			}
-		}
-		if len(cands) < need {
-			return page, errors.Join(damaged...)
-		}
-	}
+	return &scrubbed{msg: strings.ReplaceAll(msg, s.dir, "<store>"), err: err}
 }
 
-// candidates returns up to n case ids after after whose indexed status passes
-// filter (damaged cases always pass: their status may be unknown).
-func (x *index) candidates(after string, filter storage.Filter, n int) []string {
-	var out []string
-	i := sort.SearchStrings(x.ids, after)
-	if i < len(x.ids) && x.ids[i] == after {
-		i++
-	}
-	for ; i < len(x.ids) && len(out) < n; i++ {
-		id := x.ids[i]
-		e := x.cases[id]
-		if e.Damaged || len(filter.Statuses) == 0 || slices.Contains(filter.Statuses, e.Status) {
-			out = append(out, id)
-		}
-	}
-	return out
+// scrubbed is an error whose text has no file paths.
+type scrubbed struct {
+	msg string
+	err error
 }
+
+func (e *scrubbed) Error() string { return e.msg }
+func (e *scrubbed) Unwrap() error { return e.err }

@@ -1,7 +1,9 @@
 package file
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -14,12 +16,12 @@ import (
 // and the record files disagree; Rebuild repairs that.
 var ErrIndexMismatch = errors.New("index disagrees with the record files")
 
-// Rebuild rebuilds the index from the record files and the event
-// tombstones, under the exclusive lock: the repair for an index Verify found
-// wrong, or after restoring record files from a backup. It reads every
-// record file. A tombstone removed by hand is forgotten then: its events
-// are given up (see the package doc).
-func (s *Store) Rebuild(ctx context.Context) error {
+// Rebuild rebuilds the index from the record files and the audit log,
+// under the exclusive lock: the repair for an index Verify found wrong, or
+// after restoring files from a backup. It reads every record file and the
+// whole audit log.
+func (s *Store) Rebuild(ctx context.Context) (err error) {
+	defer func() { err = s.public(err) }()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -33,14 +35,16 @@ func (s *Store) Rebuild(ctx context.Context) error {
 	return nil
 }
 
-// Verify reads every record file and every event tombstone under the shared
-// lock (writers wait) and checks them against the index, pending events
-// included. It returns nil when every file decodes and the index matches the
-// files exactly; otherwise an error joining one *CorruptError per damaged
-// file (errors.Is(err, ErrCorrupt); a damaged acknowledgement log not yet
-// rewritten is one too) and one error matching ErrIndexMismatch per
-// disagreement. It changes nothing.
-func (s *Store) Verify(ctx context.Context) error {
+// Verify reads every record file and the whole audit log under the shared
+// lock (writers wait) and checks them against the index, the summaries and
+// the positions of events included. It returns nil when every file decodes
+// and the index matches the files exactly; otherwise an error joining one
+// *CorruptError per damaged file or audit log frame (errors.Is(err,
+// ErrCorrupt); a damaged acknowledgement log not yet rewritten is one too)
+// and one error matching ErrIndexMismatch per disagreement. It changes
+// nothing.
+func (s *Store) Verify(ctx context.Context) (err error) {
+	defer func() { err = s.public(err) }()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -109,12 +113,8 @@ func (s *Store) Verify(ctx context.Context) error {
 		seen[id] = true
 		e := x.cases[id]
 		want := entryOf(rec, rec.Version, h.gen)
-		if e.Damaged || e.FileGen != want.FileGen || e.Version != want.Version || e.Status != want.Status ||
-			e.External != want.External || !slices.Equal(e.Entities, want.Entities) {
+		if e.Damaged || !sameEntry(e, want) {
 			mismatch("index entry of case %q does not match its record file", id)
-		}
-		if !slices.Equal(s.unackedSeqs(e.Pending), s.unacked(rec.Events)) {
-			mismatch("pending events of case %q in the index do not match its record file", id)
 		}
 		if want.External != "" && x.external[want.External] != id {
 			mismatch("external id %q of case %q resolves to %q", want.External, id, x.external[want.External])
@@ -125,76 +125,46 @@ func (s *Store) Verify(ctx context.Context) error {
 			}
 		}
 	}
-	for _, id := range x.ids {
+	for id := range x.cases {
 		if !seen[id] {
 			mismatch("case %q is in the index but has no record file", id)
 		}
 	}
-	outbox, err := s.verifyOutbox(ctx)
-	if err != nil {
-		return err
-	}
-	return errors.Join(append(problems, outbox...)...)
-}
-
-// verifyOutbox checks the tombstone files against the index and reports a
-// damaged acknowledgement log. The caller holds the shared lock and s.mu.
-func (s *Store) verifyOutbox(ctx context.Context) ([]error, error) {
-	x := s.idx
-	var problems []error
+	problems = append(problems, s.verifyAudit()...)
 	if s.acks.lost != "" {
 		problems = append(problems, &CorruptError{Path: s.acksPath(), Reason: "acknowledgement log: " + s.acks.lost})
 	}
-	des, err := os.ReadDir(s.outDir)
+	return s.public(errors.Join(problems...))
+}
+
+// sameEntry reports whether two index entries say the same of a case.
+func sameEntry(a, b *entry) bool {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return string(ja) == string(jb)
+}
+
+// verifyAudit scans the audit log and compares it with the index of its
+// frames. The caller holds the shared lock and s.mu.
+func (s *Store) verifyAudit() []error {
+	x := s.idx
+	frames, end, bad, err := s.scanAudit()
 	if err != nil {
-		return nil, fmt.Errorf("file: verify: %w", err)
+		return []error{err}
 	}
-	seen := make(map[uint64]bool)
-	for _, de := range des {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		gen, ok := parseTombName(de.Name())
-		if !ok {
-			continue
-		}
-		path := filepath.Join(s.outDir, de.Name())
-		data, err := os.ReadFile(path)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("file: verify: %w", err)
-		}
-		tb, err := decodeTomb(data)
-		if err != nil {
-			problems = append(problems, &CorruptError{Path: path, Reason: err.Error()})
-			seen[gen] = true
-			continue
-		}
-		void, err := s.tombVoid(tb.CaseID, gen)
-		if err != nil {
-			return nil, fmt.Errorf("file: verify: %w", err)
-		}
-		left := s.unacked(tb.Events)
-		if void || len(left) == 0 {
-			continue // left for the next writer to remove
-		}
-		seen[gen] = true
-		if t, ok := x.tombs[gen]; !ok || t.caseID != tb.CaseID || !slices.Equal(s.unackedSeqs(t.seqs), left) {
-			problems = append(problems, fmt.Errorf("file: verify: event tombstone %s does not match the index: %w", path, ErrIndexMismatch))
+	problems := corruptErrs(bad)
+	var refs []frameRef
+	for _, f := range frames {
+		if f.ref.N > 0 && f.ref.Off < x.auditEnd {
+			refs = append(refs, f.ref)
 		}
 	}
-	for _, ce := range x.badTombs {
-		if gen, ok := parseTombName(filepath.Base(ce.Path)); ok && !seen[gen] {
-			c := *ce
-			problems = append(problems, &c) // missing since the index was loaded
-		}
+	slices.SortFunc(refs, func(a, b frameRef) int { return cmp.Compare(a.First, b.First) })
+	if !slices.Equal(refs, x.frames) {
+		problems = append(problems, fmt.Errorf("file: verify: the index of the audit log (%d frames) does not match the log (%d frames): %w", len(x.frames), len(refs), ErrIndexMismatch))
 	}
-	for gen, t := range x.tombs {
-		if !seen[gen] {
-			problems = append(problems, fmt.Errorf("file: verify: event tombstone %s of case %q is in the index but not on disk: %w", s.tombPath(gen), t.caseID, ErrIndexMismatch))
-		}
+	if end < x.auditEnd {
+		problems = append(problems, fmt.Errorf("file: verify: the audit log ends before the index says: %w", ErrIndexMismatch))
 	}
-	return problems, nil
+	return problems
 }

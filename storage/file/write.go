@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/dossierkit/dossier/event"
@@ -47,21 +48,18 @@ func (s *Store) endWrite() {
 	s.lk.unlockExclusive()
 }
 
-// commit makes le durable in the log, then writes the tombstone tomb when
-// there is one and writes (or, for a delete, removes) the record file, under
-// the exclusive lock. On success s.idx includes le.
-func (s *Store) commit(op string, le *logEntry, file, tomb []byte) error {
-	if err := s.bumpSeq(); err != nil {
-		return fmt.Errorf("file: %s case %s: %w", op, le.ID, err)
-	}
-	n, err := s.appendLog(le)
+// commit appends the frame af to the audit log and le to the index log,
+// makes both durable, then writes (or, for a delete, removes; for a
+// quarantine, moves) the record file, under the exclusive lock. On success
+// s.idx includes le.
+func (s *Store) commit(op string, le *logEntry, af *auditFrame, file []byte) error {
+	n, err := s.stage(le, af)
 	if err != nil {
-		s.loaded = false
 		return fmt.Errorf("file: %s case %s: %w", op, le.ID, err)
 	}
 	// From here on a failure may leave an entry that did not land: the next
 	// refresh re-reads the log and checks it.
-	if err := s.writeRecord(le, file, tomb); err != nil {
+	if err := s.writeRecord(le, file); err != nil {
 		s.loaded = false
 		return fmt.Errorf("file: %s case %s: %w", op, le.ID, err)
 	}
@@ -81,90 +79,116 @@ func (s *Store) commit(op string, le *logEntry, file, tomb []byte) error {
 	return nil
 }
 
-// writeRecord performs the file part of a commit. The log is fsynced while
-// the temporary files are written and fsynced; the tombstone is renamed into
-// place (and the outbox directory fsynced) only once the log entry is
-// durable, and the record file only once the tombstone is: a tombstone
-// never exists without its log entry, so a writer can always tell whether
-// its commit landed.
-func (s *Store) writeRecord(le *logEntry, file, tomb []byte) error {
-	var logSynced chan error
-	if !s.opts.NoSync {
-		logSynced = make(chan error, 1)
-		logf := s.logf
-		go func() { logSynced <- logf.Sync() }()
+// stage announces a commit to readers and appends its frame to the audit
+// log and its entry to the index log, without syncing them; it returns the
+// bytes appended to the index log.
+func (s *Store) stage(le *logEntry, af *auditFrame) (int64, error) {
+	if err := s.bumpSeq(); err != nil {
+		return 0, err
 	}
-	waitLog := func() error {
-		if logSynced == nil {
+	af.Gen, af.Case, af.EvSeq = le.Gen, le.ID, le.EvSeq
+	fr, err := encodeAuditFrame(af)
+	if err != nil {
+		return 0, err
+	}
+	off := s.idx.auditEnd
+	if _, err := s.auditf.WriteAt(fr, off); err != nil {
+		return 0, fmt.Errorf("append audit log: %w", err)
+	}
+	le.AuditEnd = off + int64(len(fr))
+	if n := len(af.Events); n > 0 {
+		le.Frame = &frameRef{Off: off, Size: uint32(len(fr)), First: af.Events[0].Seq, N: uint32(n), Case: le.ID}
+	}
+	n, err := s.appendLog(le)
+	if err != nil {
+		s.loaded = false
+		return 0, err
+	}
+	return n, nil
+}
+
+// writeRecord performs the file part of a commit. The audit log and the
+// index log are fsynced while the temporary record file is written and
+// fsynced; the record file is renamed into place (or removed, or moved to
+// the quarantine directory) only once both logs are durable, so the rename
+// is the commit point: a commit whose record file did not change never
+// happened, and its frame and log entry are ignored and cut off by the next
+// writer.
+func (s *Store) writeRecord(le *logEntry, file []byte) error {
+	var synced chan error
+	if !s.opts.NoSync {
+		synced = make(chan error, 2)
+		logf, auditf := s.logf, s.auditf
+		go func() { synced <- wrapErr("sync index log", logf.Sync()) }()
+		go func() { synced <- wrapErr("sync audit log", auditf.Sync()) }()
+	}
+	waitLogs := func() error {
+		if synced == nil {
 			return nil
 		}
-		err := <-logSynced
-		logSynced = nil
-		if err != nil {
-			return fmt.Errorf("sync index log: %w", err)
-		}
-		return nil
+		err := errors.Join(<-synced, <-synced)
+		synced = nil
+		return err
 	}
-	var temps []string
+	var recTmp string
 	fail := func(err error) error {
-		if lerr := waitLog(); err == nil {
+		if lerr := waitLogs(); err == nil {
 			err = lerr
 		}
-		for _, p := range temps {
-			os.Remove(p)
+		if recTmp != "" {
+			os.Remove(recTmp)
 		}
 		return err
 	}
-	prepare := func(dir, name string, data []byte) (string, error) {
-		tmp, tmpPath, err := createTemp(dir, name)
+	if file != nil {
+		tmp, tmpPath, err := createTemp(s.recDir, recordName(le.ID))
 		if err != nil {
-			return "", err
+			return fail(fmt.Errorf("write record file: %w", err))
 		}
-		temps = append(temps, tmpPath)
-		_, err = tmp.Write(data)
+		recTmp = tmpPath
+		_, err = tmp.Write(file)
 		if err == nil {
 			err = s.sync(tmp)
 		}
 		if cerr := tmp.Close(); err == nil {
 			err = cerr
 		}
-		return tmpPath, err
-	}
-	var recTmp, tombTmp string
-	var err error
-	if file != nil {
-		if recTmp, err = prepare(s.recDir, recordName(le.ID), file); err != nil {
+		if err != nil {
 			return fail(fmt.Errorf("write record file: %w", err))
 		}
 	}
-	if tomb != nil {
-		if tombTmp, err = prepare(s.outDir, tombName(le.Gen), tomb); err != nil {
-			return fail(fmt.Errorf("write event tombstone: %w", err))
-		}
-	}
-	if err := waitLog(); err != nil {
+	if err := waitLogs(); err != nil {
 		return fail(err)
 	}
-	if tomb != nil {
-		if err := os.Rename(tombTmp, s.tombPath(le.Gen)); err != nil {
-			return fail(fmt.Errorf("write event tombstone: %w", err))
-		}
-		if err := s.syncD(s.outD); err != nil {
-			return fail(fmt.Errorf("sync outbox directory: %w", err))
-		}
-	}
 	path := s.recPath(le.ID)
-	if file == nil {
+	switch {
+	case file != nil:
+		if err := os.Rename(recTmp, path); err != nil {
+			return fail(fmt.Errorf("write record file: %w", err))
+		}
+	case le.Quarantine:
+		if err := os.Rename(path, s.quarantinePath(le.ID, le.Gen)); err != nil {
+			return fail(fmt.Errorf("move record file to quarantine: %w", err))
+		}
+		if err := s.syncPath(s.quarantineDir()); err != nil {
+			return fmt.Errorf("sync quarantine directory (the change is visible but may not survive a system crash): %w", err)
+		}
+	default:
 		if err := os.Remove(path); err != nil {
 			return fail(fmt.Errorf("remove record file: %w", err))
 		}
-	} else if err := os.Rename(recTmp, path); err != nil {
-		return fail(fmt.Errorf("write record file: %w", err))
 	}
 	if err := s.syncD(s.recD); err != nil {
 		return fmt.Errorf("sync records directory (the change is visible but may not survive a system crash): %w", err)
 	}
 	return nil
+}
+
+func wrapErr(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }
 
 // checkInput rejects records the store cannot keep losslessly: ids must be
@@ -235,55 +259,62 @@ func (s *Store) withWrite(ctx context.Context, op string, fn func() error) error
 	return err
 }
 
-// prepared is a record about to be saved: the copy the store numbers and
-// returns, and its encoding when nothing in it waits for a number (then it
-// is encoded before the lock is taken).
+// prepared is a record about to be saved: the copy the store returns, its
+// encoding (without the generation, set under the lock) and copies of the
+// events of the change.
 type prepared struct {
 	rec     *storage.Record
 	version int64
-	fresh   []int // events to number
 	body    []byte
+	events  []event.Event
 }
 
-func prepare(rec *storage.Record, version int64) (*prepared, error) {
-	p := &prepared{rec: rec.Clone(), version: version}
+func prepare(rec *storage.Record, version int64, events []event.Event) (*prepared, error) {
+	p := &prepared{rec: rec.Clone(), version: version, events: cloneEvents(events)}
 	p.rec.Version = version
-	p.fresh = freshEvents(p.rec.Events)
-	if len(p.fresh) == 0 {
-		var err error
-		if p.body, err = encodeRecord(p.rec, version, 0); err != nil {
-			return nil, err
-		}
+	var err error
+	if p.body, err = encodeRecord(p.rec, version, 0); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
 
-// entry numbers the new events of p under the exclusive lock and returns the
-// log entry and the record file of its commit at generation gen.
-func (s *Store) entry(p *prepared, gen uint64) (*logEntry, []byte, error) {
-	evSeq, err := s.number(p.rec.Events, p.fresh)
-	if err != nil {
-		return nil, nil, err
+func cloneEvents(events []event.Event) []event.Event {
+	out := make([]event.Event, len(events))
+	for i, e := range events {
+		out[i] = e.Clone()
 	}
-	file := p.body
-	if file == nil {
-		if file, err = encodeRecord(p.rec, p.version, gen); err != nil {
-			return nil, nil, err
-		}
-	} else {
-		file = regen(file, gen)
-	}
-	e := entryOf(p.rec, p.version, gen)
-	e.Pending = s.unacked(p.rec.Events)
-	return &logEntry{Gen: gen, Op: opPut, ID: p.rec.Case.ID, Entry: e, EvSeq: evSeq}, file, nil
+	return out
 }
 
-// Create implements storage.Store. The record file and the index entry are
-// written under the directory lock, so the id and external id checks are
-// atomic with the write across processes. Events with Seq 0 are numbered
-// under the same lock; an event with a Seq the store never gave is a
-// *validation.Error.
-func (s *Store) Create(ctx context.Context, rec *storage.Record) (*storage.Record, error) {
+// number gives events the next Seqs of the store-wide sequence, under the
+// exclusive lock, and returns the highest Seq then given.
+func (s *Store) number(events []event.Event) uint64 {
+	next := s.idx.evSeq
+	for i := range events {
+		next++
+		events[i].Seq = next
+	}
+	return next
+}
+
+// entry numbers the events of p under the exclusive lock and returns the
+// log entry, the audit frame and the record file of its commit at
+// generation gen.
+func (s *Store) entry(p *prepared, gen uint64) (*logEntry, *auditFrame, []byte) {
+	evSeq := s.number(p.events)
+	file := regen(slices.Clone(p.body), gen)
+	e := entryOf(p.rec, p.version, gen)
+	return &logEntry{Gen: gen, Op: opPut, ID: p.rec.Case.ID, Entry: e, EvSeq: evSeq},
+		&auditFrame{Op: opPut, Events: p.events}, file
+}
+
+// Create implements storage.Store. The record file, its audit frame and
+// the index entry are written under the directory lock, so the id and
+// external id checks are atomic with the write across processes. The
+// events are numbered under the same lock.
+func (s *Store) Create(ctx context.Context, rec *storage.Record, events ...event.Event) (_ *storage.Record, err error) {
+	defer func() { err = s.public(err) }()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -291,7 +322,7 @@ func (s *Store) Create(ctx context.Context, rec *storage.Record) (*storage.Recor
 		return nil, fmt.Errorf("file: create: %w", err)
 	}
 	id := rec.Case.ID
-	p, err := prepare(rec, 1)
+	p, err := prepare(rec, 1, events)
 	if err != nil {
 		return nil, fmt.Errorf("file: create case %s: %w", id, err)
 	}
@@ -300,8 +331,8 @@ func (s *Store) Create(ctx context.Context, rec *storage.Record) (*storage.Recor
 			return fmt.Errorf("file: create case %s: %w", id, storage.ErrConflict)
 		}
 		if ext := rec.Case.ExternalID; ext != "" {
-			if owner, ok := s.idx.external[ext]; ok {
-				return fmt.Errorf("file: external id %q is used by case %s: %w", ext, owner, storage.ErrDuplicateExternalID)
+			if _, ok := s.idx.external[ext]; ok {
+				return fmt.Errorf("file: external id %q is taken: %w", ext, storage.ErrDuplicateExternalID)
 			}
 		}
 		if _, err := os.Lstat(s.recPath(id)); err == nil {
@@ -309,20 +340,17 @@ func (s *Store) Create(ctx context.Context, rec *storage.Record) (*storage.Recor
 			// case was unknown to the rebuild that found it, or a stale
 			// index (then rebuilt, and the case is found above).
 			if slices.Contains(s.idx.damagedFiles, recordName(id)) {
-				return fmt.Errorf("file: create case %s: an unreadable record file of this case exists (%s): %w", id, s.recPath(id), storage.ErrConflict)
+				return fmt.Errorf("file: create case %s: an unreadable record file of this case exists: %w", id, storage.ErrConflict)
 			}
 			return errStaleIndex
 		}
-		le, file, err := s.entry(p, s.idx.gen+1)
-		if err != nil {
-			return fmt.Errorf("file: create case %s: %w", id, err)
-		}
-		return s.commit("create", le, file, nil)
+		le, af, file := s.entry(p, s.idx.gen+1)
+		return s.commit("create", le, af, file)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return p.rec, nil
+	return p.rec.Clone(), nil
 }
 
 // regen sets the generation in an encoded record file and updates its
@@ -335,13 +363,11 @@ func regen(file []byte, gen uint64) []byte {
 }
 
 // Update implements storage.Store. The version check runs under the
-// directory lock, so a stale update from any process is ErrConflict.
-//
-// Events with Seq 0 are numbered as by Create. Pending events that rec no
-// longer holds (a caller trimming a case's audit trail) stay pending: the
-// commit moves them to a tombstone. When they cannot be read (a damaged
-// record file), the update fails with a *CorruptError listing their Seqs.
-func (s *Store) Update(ctx context.Context, rec *storage.Record) (*storage.Record, error) {
+// directory lock, so a stale update from any process is ErrConflict. A case
+// whose record file is damaged can be updated at the version the index
+// holds: the new record file replaces the damaged one.
+func (s *Store) Update(ctx context.Context, rec *storage.Record, events ...event.Event) (_ *storage.Record, err error) {
+	defer func() { err = s.public(err) }()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -349,7 +375,7 @@ func (s *Store) Update(ctx context.Context, rec *storage.Record) (*storage.Recor
 		return nil, fmt.Errorf("file: update: %w", err)
 	}
 	id := rec.Case.ID
-	p, err := prepare(rec, rec.Version+1)
+	p, err := prepare(rec, rec.Version+1, events)
 	if err != nil {
 		return nil, fmt.Errorf("file: update case %s: %w", id, err)
 	}
@@ -363,93 +389,33 @@ func (s *Store) Update(ctx context.Context, rec *storage.Record) (*storage.Recor
 		}
 		if ext := rec.Case.ExternalID; ext != "" {
 			if owner, ok := s.idx.external[ext]; ok && owner != id {
-				return fmt.Errorf("file: external id %q is used by case %s: %w", ext, owner, storage.ErrDuplicateExternalID)
+				return fmt.Errorf("file: external id %q is taken: %w", ext, storage.ErrDuplicateExternalID)
 			}
 		}
 		if err := s.checkFile(id, cur); err != nil {
 			return err
 		}
-		gen := s.idx.gen + 1
-		le, file, err := s.entry(p, gen)
-		if err != nil {
-			return fmt.Errorf("file: update case %s: %w", id, err)
-		}
-		// Pending events the new record drops go to a tombstone.
-		var tomb []byte
-		if dropped := s.dropped(cur, p.rec.Events); len(dropped) > 0 {
-			keep, err := s.pendingOf(id, dropped)
-			if err != nil {
-				return fmt.Errorf("file: update case %s: it would drop pending events that cannot be read: %w", id, err)
-			}
-			if tomb, err = encodeTomb(gen, id, keep); err != nil {
-				return fmt.Errorf("file: update case %s: %w", id, err)
-			}
-			le.Tomb = dropped
-		}
-		return s.commit("update", le, file, tomb)
+		le, af, file := s.entry(p, s.idx.gen+1)
+		return s.commit("update", le, af, file)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return p.rec, nil
-}
-
-// dropped returns the pending events of cur that events no longer holds.
-func (s *Store) dropped(cur *entry, events []event.Event) []uint64 {
-	left := s.unackedSeqs(cur.Pending)
-	if len(left) == 0 {
-		return nil
-	}
-	kept := make(map[uint64]bool, len(events))
-	for _, e := range events {
-		kept[e.Seq] = true
-	}
-	var out []uint64
-	for _, q := range left {
-		if !kept[q] {
-			out = append(out, q)
-		}
-	}
-	return out
-}
-
-// pendingOf reads the events seqs of case id from its record file. A
-// damaged file gives a *CorruptError listing seqs; events the file does not
-// hold, errStaleIndex.
-func (s *Store) pendingOf(id string, seqs []uint64) ([]event.Event, error) {
-	evs, err := s.readRecordEvents(id)
-	var ce *CorruptError
-	switch {
-	case errors.As(err, &ce):
-		ce.Seqs = seqs
-		return nil, ce
-	case errors.Is(err, errNoFile):
-		return nil, errStaleIndex
-	case err != nil:
-		return nil, err
-	}
-	return pick(evs, seqs)
+	return p.rec.Clone(), nil
 }
 
 // Delete implements storage.Store. A case whose record file is damaged can
-// be deleted at the version the index holds, unless the file holds pending
-// events, which cannot be read: then Delete fails with a *CorruptError
-// listing their Seqs (acknowledge them to delete the case anyway).
-//
-// The case's pending events and the given events (numbered like new events
-// of an update) are written to a tombstone in the same commit, so they stay
-// pending after the record file is gone.
-func (s *Store) Delete(ctx context.Context, caseID string, version int64, events ...event.Event) error {
+// be deleted at the version the index holds. The case's events stay in the
+// audit log (and pending ones pending); the given events are numbered and
+// appended in the same commit, with deletedAt, the time PurgeEvents
+// compares.
+func (s *Store) Delete(ctx context.Context, caseID string, version int64, deletedAt time.Time, events ...event.Event) (err error) {
+	defer func() { err = s.public(err) }()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	final := make([]event.Event, len(events))
-	fresh := make([]int, len(events))
-	for i, e := range events {
-		final[i] = e.Clone()
-		final[i].Seq = 0
-		fresh[i] = i
-	}
+	final := cloneEvents(events)
+	at := deletedAt.UTC()
 	return s.withWrite(ctx, "delete", func() error {
 		cur, ok := s.idx.cases[caseID]
 		if !ok {
@@ -461,27 +427,9 @@ func (s *Store) Delete(ctx context.Context, caseID string, version int64, events
 		if err := s.checkFile(caseID, cur); err != nil {
 			return err
 		}
-		gen := s.idx.gen + 1
-		var keep []event.Event
-		if left := s.unackedSeqs(cur.Pending); len(left) > 0 {
-			var err error
-			if keep, err = s.pendingOf(caseID, left); err != nil {
-				return fmt.Errorf("file: delete case %s: its pending events cannot be read: %w", caseID, err)
-			}
-		}
-		evSeq, err := s.number(final, fresh)
-		if err != nil {
-			return fmt.Errorf("file: delete case %s: %w", caseID, err)
-		}
-		le := &logEntry{Gen: gen, Op: opDelete, ID: caseID, EvSeq: evSeq}
-		var tomb []byte
-		if all := append(keep, final...); len(all) > 0 {
-			if tomb, err = encodeTomb(gen, caseID, all); err != nil {
-				return fmt.Errorf("file: delete case %s: %w", caseID, err)
-			}
-			le.Tomb = seqsOf(all)
-		}
-		return s.commit("delete", le, nil, tomb)
+		evSeq := s.number(final)
+		le := &logEntry{Gen: s.idx.gen + 1, Op: opDelete, ID: caseID, EvSeq: evSeq, DeletedAt: &at}
+		return s.commit("delete", le, &auditFrame{Op: opDelete, At: &at, Events: final}, nil)
 	})
 }
 
@@ -519,5 +467,5 @@ func createTemp(dir, name string) (*os.File, string, error) {
 		}
 		return f, path, err
 	}
-	return nil, "", fmt.Errorf("create temporary file in %s: too many collisions", dir)
+	return nil, "", errors.New("create temporary file: too many collisions")
 }

@@ -63,6 +63,13 @@
 // exactly once, in order, while cases are created and deleted between
 // pages (the one the cursor names included) and concurrently. Every kind
 // of invalid query must be a *validation.Error at the field's path.
+//
+// # The Workspace's scenarios
+//
+// Run ends with [RunWorkspace]: the Workspace's own scenarios (lifecycle,
+// graph and orphans, checks and flags, risk, reviews due, the audit trail,
+// conditional writes, concurrent writers) over the adapter, so the domain
+// rules are proven on it and not only the contract's single calls.
 package storetest
 
 import (
@@ -152,6 +159,10 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store, opts ...Option
 			tt.fn(t, s, s)
 		})
 	}
+	t.Run("Workspace", func(t *testing.T) {
+		t.Parallel()
+		RunWorkspace(t, newStore)
+	})
 }
 
 var epoch = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)

@@ -1,0 +1,124 @@
+package dossier
+
+import (
+	"fmt"
+
+	"github.com/dossierkit/dossier/cases"
+	"github.com/dossierkit/dossier/customprop"
+	"github.com/dossierkit/dossier/entity"
+	"github.com/dossierkit/dossier/ownership"
+	"github.com/dossierkit/dossier/relation"
+	"github.com/dossierkit/dossier/storage"
+)
+
+// views builds every case, company, individual and record the Workspace
+// returns, and every event payload (it is the casefile.Views of the
+// Workspace's changes). All of them go through visible, the one place that
+// hides the values of archived custom properties; a test walks every
+// exported Workspace method to hold this.
+type views struct {
+	props     *customprop.Set
+	ownership OwnershipSettings
+}
+
+// visible returns vals without the values of archived (or unknown) custom
+// properties of target.
+func (v views) visible(target customprop.Target, vals customprop.Values) customprop.Values {
+	return v.props.Visible(target, vals)
+}
+
+// Case returns c as reads return it.
+func (v views) Case(c cases.Case) *cases.Case {
+	c = c.Clone()
+	c.CustomProperties = v.visible(customprop.TargetCase, c.CustomProperties)
+	return &c
+}
+
+// caseOf returns the case of rec as reads return it, with its version.
+func (v views) caseOf(rec *storage.Record) *cases.Case {
+	c := v.Case(rec.Case)
+	c.Version = rec.Version
+	return c
+}
+
+// CompanyFields returns a company's stored fields as reads show them.
+func (v views) CompanyFields(c entity.Company) entity.Company {
+	c = c.Clone()
+	c.CustomProperties = nilIfEmpty(v.visible(customprop.TargetCompany, c.CustomProperties))
+	return c
+}
+
+// IndividualFields returns an individual's stored fields as reads show
+// them.
+func (v views) IndividualFields(p entity.Individual) entity.Individual {
+	p = p.Clone()
+	p.CustomProperties = nilIfEmpty(v.visible(customprop.TargetIndividual, p.CustomProperties))
+	return p
+}
+
+// Company returns the company id of rec with its relations.
+func (v views) Company(rec *storage.Record, id string) (*relation.CompanyView, error) {
+	cv, ok := graphOf(rec).CompanyView(id)
+	if !ok {
+		return nil, fmt.Errorf("dossier: company %q: %w", id, ErrNotFound)
+	}
+	cv.Company = v.CompanyFields(cv.Company)
+	return &cv, nil
+}
+
+// Individuals returns a function that gives each individual of rec with
+// its relations and its ownership and voting totals (see fillTotals),
+// computing the totals of rec once, on the first call.
+func (v views) Individuals(rec *storage.Record) func(id string) (*relation.IndividualView, error) {
+	var res *ownership.Result
+	var resErr error
+	done := false
+	return func(id string) (*relation.IndividualView, error) {
+		iv, ok := graphOf(rec).IndividualView(id)
+		if !ok {
+			return nil, fmt.Errorf("dossier: individual %q: %w", id, ErrNotFound)
+		}
+		if !done {
+			res, resErr = v.totals(rec)
+			done = true
+		}
+		if resErr != nil {
+			return nil, resErr
+		}
+		iv.Individual = v.IndividualFields(iv.Individual)
+		fillTotals(&iv.Individual, res)
+		return &iv, nil
+	}
+}
+
+// individual returns the individual id of rec as reads return it.
+func (v views) individual(rec *storage.Record, id string) (*relation.IndividualView, error) {
+	return v.Individuals(rec)(id)
+}
+
+// record returns the whole record as reads return it: its case, companies
+// and individuals without archived custom property values (stored
+// individuals keep their declared totals).
+func (v views) record(rec *storage.Record) *storage.Record {
+	out := rec.Clone()
+	out.Case = *v.caseOf(rec)
+	for i := range out.Companies {
+		out.Companies[i] = v.CompanyFields(out.Companies[i])
+	}
+	for i := range out.Individuals {
+		out.Individuals[i] = v.IndividualFields(out.Individuals[i])
+	}
+	return out
+}
+
+// nilIfEmpty keeps "no custom properties" as nil, as stored.
+func nilIfEmpty(vs customprop.Values) customprop.Values {
+	if len(vs) == 0 {
+		return nil
+	}
+	return vs
+}
+
+func graphOf(rec *storage.Record) relation.Graph {
+	return relation.Graph{Companies: rec.Companies, Individuals: rec.Individuals, Relations: rec.Relations}
+}
