@@ -317,7 +317,9 @@ func TestSummaryMatchesCase(t *testing.T) {
 	allFlags := []cases.Flag{cases.FlagAllChecksApproved, cases.FlagForReview, cases.FlagForFirstCollect, cases.FlagForRecollection, cases.FlagFirstCollectCompleted}
 	names := []string{"Ärzte GmbH", "ärzte gmbh", "ACME", "acme ltd", "Σίσυφος", "", "x"}
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("CET", 3600))
-	randTime := func() time.Time { return base.Add(time.Duration(rnd.IntN(1000)) * time.Hour).Add(time.Duration(rnd.IntN(3))) }
+	randTime := func() time.Time {
+		return base.Add(time.Duration(rnd.IntN(1000)) * time.Hour).Add(time.Duration(rnd.IntN(3)))
+	}
 	randDate := func() cases.Date { return cases.DateOf(base.AddDate(0, 0, rnd.IntN(60))) }
 	bools := []bool{false, true}
 	for i := range 2000 {
