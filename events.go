@@ -2,6 +2,7 @@ package dossier
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"time"
@@ -84,19 +85,34 @@ func (w *Workspace) AckEvents(ctx context.Context, seqs ...uint64) error {
 
 // Drain delivers every pending event to deliver, in order, and
 // acknowledges the events deliver accepts (returns nil for), a page at a
-// time. It stops at the first error, which it returns after acknowledging
-// the events delivered before it: that event and the ones after it stay
-// pending and are delivered again by the next Drain. Delivery is therefore
-// at-least-once (a crash between delivering and acknowledging redelivers a
-// page); a receiver de-duplicates by event id. Drain returns how many events
-// were delivered and acknowledged.
+// time. It stops at the first error of deliver, which it returns after
+// acknowledging the events delivered before it: that event and the ones
+// after it stay pending and are delivered again by the next Drain.
+// Delivery is therefore at-least-once (a crash between delivering and
+// acknowledging redelivers a page); a receiver de-duplicates by event id.
+// Drain returns how many events were delivered and acknowledged.
+//
+// Events the store cannot read (a damaged audit log, reported as
+// *storage.DamagedError) do not stop the drain: the readable events are
+// delivered, and Drain returns, beside the count, an error joining the
+// damage reports (errors.As finds each). The unreadable events stay
+// pending, and are reported again by the next Drain, until an operator
+// acknowledges them (AckEvents) to give them up.
 func (w *Workspace) Drain(ctx context.Context, deliver func(context.Context, event.Event) error) (int, error) {
 	n := 0
 	var after uint64
+	var damaged []error
 	for {
 		page, err := w.store.PendingEvents(ctx, after, 0)
-		if err != nil || len(page) == 0 {
-			return n, err
+		if err != nil {
+			var d *storage.DamagedError
+			if len(page) == 0 || !errors.As(err, &d) {
+				return n, errors.Join(append(damaged, err)...)
+			}
+			damaged = append(damaged, err)
+		}
+		if len(page) == 0 {
+			return n, errors.Join(damaged...)
 		}
 		delivered := make([]uint64, 0, len(page))
 		var failed error
@@ -109,13 +125,13 @@ func (w *Workspace) Drain(ctx context.Context, deliver func(context.Context, eve
 		}
 		if len(delivered) > 0 {
 			if err := w.store.AckEvents(ctx, delivered...); err != nil {
-				return n, err
+				return n, errors.Join(append(damaged, err)...)
 			}
 			n += len(delivered)
 			after = delivered[len(delivered)-1]
 		}
 		if failed != nil {
-			return n, failed
+			return n, errors.Join(append(damaged, failed)...)
 		}
 	}
 }
