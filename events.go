@@ -18,23 +18,24 @@ import (
 // a long history costs memory of one page. It works for deleted cases
 // (their log is kept until PurgeEvents) and yields nothing for an id that
 // never had events. It stops at the first error, which it yields with a
-// zero event.
+// zero event after the events read before it (a store that cannot read
+// part of a log, a *storage.DamagedError, returns what comes before).
 func (w *Workspace) Events(ctx context.Context, caseID string) iter.Seq2[event.Event, error] {
 	return func(yield func(event.Event, error) bool) {
 		var after uint64
 		for {
 			page, err := w.EventPage(ctx, caseID, after, storage.MaxPageSize)
+			for _, e := range page {
+				if !yield(e, nil) {
+					return
+				}
+			}
 			if err != nil {
 				yield(event.Event{}, err)
 				return
 			}
 			if len(page) == 0 { // a short page is not the end: stores return "up to" a limit
 				return
-			}
-			for _, e := range page {
-				if !yield(e, nil) {
-					return
-				}
 			}
 			after = page[len(page)-1].Seq
 		}
@@ -46,11 +47,12 @@ func (w *Workspace) Events(ctx context.Context, caseID string) iter.Seq2[event.E
 // storage.DefaultPageSize, more than storage.MaxPageSize means
 // storage.MaxPageSize, negative is a *validation.Error). Pass the Seq of
 // the last event of a page as after to read the next one: the paging of an
-// activity-log API.
+// activity-log API. With an error, the events the store could read before
+// it are returned too.
 func (w *Workspace) EventPage(ctx context.Context, caseID string, after uint64, limit int) ([]event.Event, error) {
 	evs, err := w.store.Events(ctx, caseID, after, limit)
 	if err != nil {
-		return nil, fmt.Errorf("dossier: events of case %s: %w", caseID, err)
+		return evs, fmt.Errorf("dossier: events of case %s: %w", caseID, err)
 	}
 	return evs, nil
 }
