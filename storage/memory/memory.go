@@ -302,7 +302,7 @@ func (s *Store) Query(ctx context.Context, q storage.Query) (storage.Page, error
 			pos++
 		}
 	}
-	page := storage.Page{Total: -1}
+	page := storage.Page{Cases: []cases.Case{}, Total: -1}
 	skip := q.Offset
 	var last *entry
 	for ; pos >= 0 && pos < len(sl); pos += step {
@@ -469,7 +469,7 @@ func (s *Store) PendingEvents(ctx context.Context, after uint64, limit int) ([]e
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	var out []event.Event
+	out := []event.Event{}
 	i := sort.Search(len(s.order), func(i int) bool { return s.order[i] > after })
 	for ; i < len(s.order) && len(out) < limit; i++ {
 		if ev, ok := s.pending[s.order[i]]; ok {
