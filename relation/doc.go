@@ -11,7 +11,7 @@
 // the target (entity.Percentage: 0 to 100 with at most two decimals, a
 // band such as "more than 25 % but not more than 50 %", or unknown),
 // roles (shareholder, legal_representative) and a position. Its JSON is
-// the wire shape of the reference API: null for an absent source,
+// the wire shape of the Dotfile API: null for an absent source,
 // position or percentage, roles always an array; a band is null in
 // ownership_percentage and given in the extension member
 // ownership_percentage_band ({"exclusive_minimum": 25, "maximum": 50}),
