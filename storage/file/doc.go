@@ -297,6 +297,13 @@
 //	                                         vs reading and decoding every record and applying
 //	                                         storage.Query.Matches (the scan it replaces)
 //
+//	go test -run '^$' -bench 'DueForReview' -benchtime 5x ./storage/file/
+//
+//	BenchmarkDueForReview     0.012x         Workspace.DueForReview on 20,000 cases, 200 of them due,
+//	                                         vs reading every record and testing cases.Due; and
+//	                                         TestRecordReviewsDueReadsOnlyDue: RecordReviewsDue
+//	                                         reads 400 record files (2 %) for those 200
+//
 //	go test -run '^$' -bench 'Save|Get$|GetByExternalID|Drain' -benchtime 2000x ./storage/file/
 //
 //	BenchmarkSave             1.45x          Update (about 2 KB of JSON, no event, fsync on) vs
