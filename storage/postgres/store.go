@@ -225,16 +225,44 @@ func (s *Store) acquire(ctx context.Context, op string) (q querier, release func
 	return c, c.Release, nil
 }
 
-// write runs fn on a connection, or in a savepoint of the bound
-// transaction.
-func (s *Store) write(ctx context.Context, op string, fn func(q querier) error) error {
-	if s.tx == nil {
+// onPool runs fn on a pool connection. A failure that pgconn reports safe
+// to retry (the statement never reached the server: a connection the
+// server closed while it sat idle in the pool, after a restart or a
+// pg_terminate_backend, say) is tried once more on another connection;
+// such a failure cannot have changed anything, and the pool drops the
+// broken connection when it is released.
+func (s *Store) onPool(ctx context.Context, op string, fn func(q querier) error) error {
+	for attempt := 1; ; attempt++ {
 		q, release, err := s.acquire(ctx, op)
 		if err != nil {
 			return err
 		}
-		defer release()
-		return fn(q)
+		err = fn(q)
+		release()
+		if err == nil || attempt == 2 || ctx.Err() != nil || !pgconn.SafeToRetry(err) {
+			return err
+		}
+	}
+}
+
+// read runs fn on a pool connection (see onPool), or on the bound
+// transaction.
+func (s *Store) read(ctx context.Context, op string, fn func(q querier) error) error {
+	if s.tx == nil {
+		return s.onPool(ctx, op, fn)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("postgres: %s: %w", op, err)
+	}
+	return fn(s.tx)
+}
+
+// write runs fn on a pool connection (see onPool), or in a savepoint of
+// the bound transaction, so that a refused write leaves the host's
+// transaction usable.
+func (s *Store) write(ctx context.Context, op string, fn func(q querier) error) error {
+	if s.tx == nil {
+		return s.onPool(ctx, op, fn)
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("postgres: %s: %w", op, err)
@@ -577,17 +605,14 @@ func (s *Store) GetByExternalID(ctx context.Context, externalID string) (*storag
 }
 
 func (s *Store) getWhere(ctx context.Context, cond string, arg any, what string) (*storage.Record, error) {
-	q, release, err := s.acquire(ctx, "get")
-	if err != nil {
-		return nil, err
-	}
-	defer release()
 	var (
 		id      string
 		version int64
 		doc     []byte
 	)
-	err = q.QueryRow(ctx, "SELECT id, version, record::text FROM dossier_cases WHERE workspace_id = $1 AND "+cond, s.workspace, arg).Scan(&id, &version, &doc)
+	err := s.read(ctx, "get", func(q querier) error {
+		return q.QueryRow(ctx, "SELECT id, version, record::text FROM dossier_cases WHERE workspace_id = $1 AND "+cond, s.workspace, arg).Scan(&id, &version, &doc)
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("postgres: %s: %w", what, storage.ErrNotFound)
 	}
@@ -607,13 +632,10 @@ func (s *Store) CaseOfEntity(ctx context.Context, entityID string) (string, erro
 	if !storable(entityID) {
 		return "", fmt.Errorf("postgres: entity %q: %w", entityID, storage.ErrNotFound)
 	}
-	q, release, err := s.acquire(ctx, "case of entity")
-	if err != nil {
-		return "", err
-	}
-	defer release()
 	var id string
-	err = q.QueryRow(ctx, "SELECT case_id FROM dossier_entities WHERE workspace_id = $1 AND entity_id = $2", s.workspace, entityID).Scan(&id)
+	err := s.read(ctx, "case of entity", func(q querier) error {
+		return q.QueryRow(ctx, "SELECT case_id FROM dossier_entities WHERE workspace_id = $1 AND entity_id = $2", s.workspace, entityID).Scan(&id)
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", fmt.Errorf("postgres: entity %s: %w", entityID, storage.ErrNotFound)
 	}
@@ -677,12 +699,20 @@ WHERE o.workspace_id = $1 AND o.seq > $2 ORDER BY o.seq LIMIT $3`, s.workspace, 
 }
 
 func (s *Store) readEvents(ctx context.Context, op string, lock bool, sql string, args ...any) ([]event.Event, error) {
-	q, release, err := s.acquire(ctx, op)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	var rows pgx.Rows
+	var out []event.Event
+	err := s.read(ctx, op, func(q querier) error {
+		var err error
+		out, err = s.readEventsOn(ctx, q, op, lock, sql, args...)
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) readEventsOn(ctx context.Context, q querier, op string, lock bool, sql string, args ...any) ([]event.Event, error) {
+	var (
+		rows pgx.Rows
+		err  error
+	)
 	if lock {
 		b := &pgx.Batch{}
 		b.Queue(lockExclusive, lockClass, s.lockKey())
