@@ -192,4 +192,3 @@ func (h *Handler) outbox(rw http.ResponseWriter, r *http.Request) {
 }
 
 func isNotFound(err error) bool { return dossier.HTTPStatus(err) == http.StatusNotFound }
-

@@ -49,6 +49,7 @@ type Authenticator func(*http.Request) (event.Actor, error)
 type Handler struct {
 	w        *dossier.Workspace
 	auth     Authenticator
+	authSet  bool
 	noAuth   bool
 	maxBody  int64
 	mux      *http.ServeMux
@@ -61,7 +62,9 @@ type Handler struct {
 type Option func(*Handler)
 
 // WithAuthenticator sets the function that authenticates every request.
-func WithAuthenticator(a Authenticator) Option { return func(h *Handler) { h.auth = a } }
+func WithAuthenticator(a Authenticator) Option {
+	return func(h *Handler) { h.auth, h.authSet = a, true }
+}
 
 // WithoutAuthentication serves every route without authenticating: the
 // changes are recorded under the workspace's default actor. Only for hosts
@@ -94,9 +97,11 @@ func New(w *dossier.Workspace, opts ...Option) (*Handler, error) {
 		o(h)
 	}
 	switch {
-	case h.auth == nil && !h.noAuth:
+	case !h.authSet && !h.noAuth:
 		return nil, errors.New("dossierhttp: no authenticator: pass WithAuthenticator, or WithoutAuthentication explicitly")
-	case h.auth != nil && h.noAuth:
+	case h.authSet && h.auth == nil:
+		return nil, errors.New("dossierhttp: WithAuthenticator(nil)")
+	case h.authSet && h.noAuth:
 		return nil, errors.New("dossierhttp: WithAuthenticator and WithoutAuthentication together")
 	case h.maxBody <= 0:
 		return nil, errors.New("dossierhttp: WithMaxBodyBytes needs a positive size")

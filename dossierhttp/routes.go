@@ -78,7 +78,7 @@ func (h *Handler) createCase(rw http.ResponseWriter, r *http.Request) {
 		h.fail(rw, r, err)
 		return
 	}
-	h.writeCase(rw, r, http.StatusCreated, c)
+	h.writeCase(rw, r, http.StatusCreated, c, true)
 }
 
 func (h *Handler) getCase(rw http.ResponseWriter, r *http.Request) {
@@ -92,15 +92,27 @@ func (h *Handler) getCase(rw http.ResponseWriter, r *http.Request) {
 		rw.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.writeCase(rw, r, http.StatusOK, c)
+	h.writeCase(rw, r, http.StatusOK, c, true)
 }
 
-// writeCase answers a case with its version as ETag.
-func (h *Handler) writeCase(rw http.ResponseWriter, r *http.Request, status int, c *cases.Case) {
+// writeCase answers a case with its version as ETag: with its companies
+// and individuals when detail is set (the answer of a get and a create).
+func (h *Handler) writeCase(rw http.ResponseWriter, r *http.Request, status int, c *cases.Case, detail bool) {
+	var o wireObject
+	var err error
+	if detail {
+		o, err = h.caseDetail(r, c)
+	} else {
+		o, err = toWire(c, caseMembers)
+	}
+	if err != nil {
+		h.fail(rw, r, err)
+		return
+	}
 	if c.Version > 0 {
 		rw.Header().Set("ETag", etag(c.Version))
 	}
-	h.writeJSON(rw, r, status, c)
+	h.writeJSON(rw, r, status, o)
 }
 
 // caseID resolves the {id} of a case path, which may be an external id,
@@ -134,7 +146,7 @@ func (h *Handler) updateCase(rw http.ResponseWriter, r *http.Request) {
 		h.fail(rw, r, err)
 		return
 	}
-	h.writeCase(rw, r, http.StatusOK, c)
+	h.writeCase(rw, r, http.StatusOK, c, false)
 }
 
 func (h *Handler) deleteCase(rw http.ResponseWriter, r *http.Request) {
@@ -186,8 +198,7 @@ func (h *Handler) reviewCase(rw http.ResponseWriter, r *http.Request) {
 		h.fail(rw, r, err)
 		return
 	}
-	rw.Header().Set("ETag", etag(c.Version))
-	h.writeJSON(rw, r, http.StatusCreated, c.Review)
+	h.writeWire(rw, r, http.StatusCreated, c.Review, reviewMembers)
 }
 
 // createRisk creates an automatic risk (the default, as for the Dotfile
@@ -234,7 +245,7 @@ func (h *Handler) createRisk(rw http.ResponseWriter, r *http.Request) {
 		h.fail(rw, r, err)
 		return
 	}
-	h.writeJSON(rw, r, status, rk)
+	h.writeWire(rw, r, status, rk, riskMembers)
 }
 
 // splitMode takes the extension member "mode" out of a risk body and
@@ -367,7 +378,7 @@ func (h *Handler) createCompany(rw http.ResponseWriter, r *http.Request) {
 		h.fail(rw, r, err)
 		return
 	}
-	h.writeJSON(rw, r, http.StatusCreated, v)
+	h.writeEntity(rw, r, http.StatusCreated, v.ID, v, companyMembers)
 }
 
 func (h *Handler) getCompany(rw http.ResponseWriter, r *http.Request) {
@@ -376,7 +387,7 @@ func (h *Handler) getCompany(rw http.ResponseWriter, r *http.Request) {
 		h.fail(rw, r, err)
 		return
 	}
-	h.writeJSON(rw, r, http.StatusOK, v)
+	h.writeEntity(rw, r, http.StatusOK, v.ID, v, companyMembers)
 }
 
 func (h *Handler) updateCompany(rw http.ResponseWriter, r *http.Request) {
@@ -395,7 +406,7 @@ func (h *Handler) updateCompany(rw http.ResponseWriter, r *http.Request) {
 		h.fail(rw, r, err)
 		return
 	}
-	h.writeJSON(rw, r, http.StatusOK, v)
+	h.writeEntity(rw, r, http.StatusOK, v.ID, v, companyMembers)
 }
 
 func (h *Handler) deleteCompany(rw http.ResponseWriter, r *http.Request) {
@@ -427,7 +438,12 @@ func (h *Handler) listCompanies(rw http.ResponseWriter, r *http.Request) {
 		h.fail(rw, r, err)
 		return
 	}
-	h.writeJSON(rw, r, http.StatusOK, pageOf(all, pg))
+	out, err := wireList(all, companyMembers, func(o wireObject, _ *relation.CompanyView) error { return o.set("case_id", id.ID) })
+	if err != nil {
+		h.fail(rw, r, err)
+		return
+	}
+	h.writeJSON(rw, r, http.StatusOK, pageOf(out, pg))
 }
 
 func (h *Handler) createIndividual(rw http.ResponseWriter, r *http.Request) {
@@ -450,7 +466,7 @@ func (h *Handler) createIndividual(rw http.ResponseWriter, r *http.Request) {
 		h.fail(rw, r, err)
 		return
 	}
-	h.writeJSON(rw, r, http.StatusCreated, v)
+	h.writeEntity(rw, r, http.StatusCreated, v.ID, v, individualMembers)
 }
 
 func (h *Handler) getIndividual(rw http.ResponseWriter, r *http.Request) {
@@ -459,7 +475,7 @@ func (h *Handler) getIndividual(rw http.ResponseWriter, r *http.Request) {
 		h.fail(rw, r, err)
 		return
 	}
-	h.writeJSON(rw, r, http.StatusOK, v)
+	h.writeEntity(rw, r, http.StatusOK, v.ID, v, individualMembers)
 }
 
 func (h *Handler) updateIndividual(rw http.ResponseWriter, r *http.Request) {
@@ -478,7 +494,7 @@ func (h *Handler) updateIndividual(rw http.ResponseWriter, r *http.Request) {
 		h.fail(rw, r, err)
 		return
 	}
-	h.writeJSON(rw, r, http.StatusOK, v)
+	h.writeEntity(rw, r, http.StatusOK, v.ID, v, individualMembers)
 }
 
 func (h *Handler) deleteIndividual(rw http.ResponseWriter, r *http.Request) {
@@ -510,7 +526,12 @@ func (h *Handler) listIndividuals(rw http.ResponseWriter, r *http.Request) {
 		h.fail(rw, r, err)
 		return
 	}
-	h.writeJSON(rw, r, http.StatusOK, pageOf(all, pg))
+	out, err := wireList(all, individualMembers, func(o wireObject, _ *relation.IndividualView) error { return o.set("case_id", c.ID) })
+	if err != nil {
+		h.fail(rw, r, err)
+		return
+	}
+	h.writeJSON(rw, r, http.StatusOK, pageOf(out, pg))
 }
 
 // --- checks ---
@@ -537,7 +558,12 @@ func (h *Handler) listChecks(rw http.ResponseWriter, r *http.Request) {
 			kept = append(kept, ch)
 		}
 	}
-	h.writeJSON(rw, r, http.StatusOK, pageOf(kept, f.page))
+	out, err := wireList(kept, checkMembers, nil)
+	if err != nil {
+		h.fail(rw, r, err)
+		return
+	}
+	h.writeJSON(rw, r, http.StatusOK, pageOf(out, f.page))
 }
 
 // checkOfType returns the check of the path when its type is the type of
@@ -571,7 +597,7 @@ func (h *Handler) getCheck(rw http.ResponseWriter, r *http.Request) {
 		h.fail(rw, r, err)
 		return
 	}
-	h.writeJSON(rw, r, http.StatusOK, ch)
+	h.writeWire(rw, r, http.StatusOK, ch, checkMembers)
 }
 
 // checkReview is the body of a check review: {action, comment, override}.
@@ -618,7 +644,7 @@ func (h *Handler) reviewCheck(rw http.ResponseWriter, r *http.Request) {
 				h.fail(rw, r, err)
 				return
 			}
-			h.writeJSON(rw, r, http.StatusOK, ch)
+			h.writeWire(rw, r, http.StatusOK, ch, checkMembers)
 			return
 		}
 	}
@@ -680,4 +706,28 @@ func (h *Handler) getCustomProperty(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.fail(rw, r, dossier.ErrNotFound)
+}
+
+// writeWire answers v completed with the members ms (see wire.go).
+func (h *Handler) writeWire(rw http.ResponseWriter, r *http.Request, status int, v any, ms []member) {
+	o, err := toWire(v, ms)
+	if err != nil {
+		h.fail(rw, r, err)
+		return
+	}
+	h.writeJSON(rw, r, status, o)
+}
+
+// writeEntity answers a company or individual view with its case and
+// checks.
+func (h *Handler) writeEntity(rw http.ResponseWriter, r *http.Request, status int, id string, v any, ms []member) {
+	caseID, err := h.w.CaseOfEntity(r.Context(), id)
+	if err == nil {
+		var o wireObject
+		if o, err = h.entityWire(r, caseID, id, v, ms); err == nil {
+			h.writeJSON(rw, r, status, o)
+			return
+		}
+	}
+	h.fail(rw, r, err)
 }

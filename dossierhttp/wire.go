@@ -1,0 +1,222 @@
+package dossierhttp
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/dossierkit/dossier/cases"
+	"github.com/dossierkit/dossier/relation"
+)
+
+// The Dotfile API answers every member of an object, null when it has no
+// value. dossier's domain types leave out some members they do not model
+// (a case's template, tags or assignee; a company's share capital...) and
+// some empty ones. Before answering, the handler completes each object with
+// the members of the API's object that are absent: null, or [] for lists,
+// {} for custom_properties, false for the flags dossier never sets, and
+// last_activity_at copied from updated_at (dossier's latest change of the
+// object). A member the object has is never changed, so a field a later
+// version of dossier models takes over from the filler without a change
+// here.
+
+// member is one member the API always answers, and the value to answer
+// when the domain object leaves it out.
+type member struct {
+	key   string
+	value json.RawMessage // nil: copy the member named by from
+	from  string
+	// nested completes the member when it is an object (and builds it
+	// from null members when it is absent).
+	nested []member
+}
+
+var (
+	null  = json.RawMessage("null")
+	empty = json.RawMessage("[]")
+	noObj = json.RawMessage("{}")
+	no    = json.RawMessage("false")
+)
+
+func nullMembers(keys ...string) []member {
+	ms := make([]member, len(keys))
+	for i, k := range keys {
+		ms[i] = member{key: k, value: null}
+	}
+	return ms
+}
+
+var (
+	caseMembers = append(nullMembers("space_slug", "template", "template_id", "assignee", "assignee_id",
+		"client_portal", "last_contact_action_at"),
+		member{key: "tags", value: empty},
+		member{key: "last_activity_at", from: "updated_at"})
+	caseDetailMembers = append([]member{{key: "controls", value: empty}, {key: "companies", value: empty},
+		{key: "individuals", value: empty}}, caseMembers...)
+	reviewMembers = nullMembers("user")
+	riskMembers   = []member{{key: "updated_at", from: "created_at"}}
+	checkMembers  = append(nullMembers("company_id", "individual_id", "subtype", "data"),
+		member{key: "is_internal", value: no},
+		member{key: "last_activity_at", from: "updated_at"})
+	companyMembers = append(nullMembers("commercial_name", "country", "registration_number", "registration_date",
+		"legal_form", "entity_legal_form", "entity_legal_form_label", "address", "banking_information",
+		"share_capital", "tax_identification_number", "website_url", "employer_identification_number"),
+		member{key: "classifications", value: empty}, member{key: "document_orders", value: empty},
+		member{key: "checks", value: empty}, member{key: "custom_properties", value: noObj},
+		member{key: "last_activity_at", from: "updated_at"})
+	individualMembers = append(nullMembers("first_name", "middle_name", "last_name", "maiden_name", "email",
+		"birth_date", "birth_country", "birth_place", "gender", "address", "banking_information",
+		"tax_identification_number", "social_security_number", "phone_number", "position",
+		"ownership_percentage", "voting_rights_percentage"),
+		member{key: "roles", value: empty}, member{key: "nationalities", value: empty},
+		member{key: "is_controlling_person", value: no},
+		member{key: "checks", value: empty}, member{key: "custom_properties", value: noObj},
+		member{key: "last_activity_at", from: "updated_at"})
+	addressMembers = nullMembers("street_address", "street_address_2", "postal_code", "city", "state", "region", "country")
+	bankingMembers = nullMembers("iban", "bic")
+)
+
+func init() {
+	for _, ms := range [][]member{companyMembers, individualMembers} {
+		for i := range ms {
+			switch ms[i].key {
+			case "address":
+				ms[i].nested = addressMembers
+			case "banking_information":
+				ms[i].nested = bankingMembers
+			}
+		}
+	}
+}
+
+// wireObject is a JSON object being completed: its members by name.
+type wireObject map[string]json.RawMessage
+
+// toWire marshals v (a JSON object) and adds the members of ms it lacks.
+func toWire(v any, ms []member) (wireObject, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var o wireObject
+	if err := json.Unmarshal(data, &o); err != nil {
+		return nil, err
+	}
+	o.complete(ms)
+	return o, nil
+}
+
+// complete adds the members of ms that o lacks.
+func (o wireObject) complete(ms []member) {
+	for _, m := range ms {
+		if m.nested != nil {
+			var inner wireObject
+			if raw, ok := o[m.key]; ok && json.Unmarshal(raw, &inner) == nil && inner != nil {
+				inner.complete(m.nested)
+			} else if !ok {
+				inner = wireObject{}
+				inner.complete(m.nested)
+			}
+			if inner != nil {
+				if data, err := json.Marshal(inner); err == nil {
+					o[m.key] = data
+				}
+			}
+			continue
+		}
+		if _, ok := o[m.key]; ok {
+			continue
+		}
+		if m.value != nil {
+			o[m.key] = m.value
+		} else if v, ok := o[m.from]; ok {
+			o[m.key] = v
+		} else {
+			o[m.key] = null
+		}
+	}
+}
+
+// set sets member key to the JSON of v.
+func (o wireObject) set(key string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	o[key] = data
+	return nil
+}
+
+// wireList completes every element of list.
+func wireList[T any](list []T, ms []member, extra func(wireObject, *T) error) ([]wireObject, error) {
+	out := make([]wireObject, 0, len(list))
+	for i := range list {
+		o, err := toWire(&list[i], ms)
+		if err != nil {
+			return nil, err
+		}
+		if extra != nil {
+			if err := extra(o, &list[i]); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// entityWire completes a company or individual view of caseID, with its
+// checks.
+func (h *Handler) entityWire(r *http.Request, caseID, entityID string, v any, ms []member) (wireObject, error) {
+	o, err := toWire(v, ms)
+	if err != nil {
+		return nil, err
+	}
+	if err := o.set("case_id", caseID); err != nil {
+		return nil, err
+	}
+	checks, err := h.w.ListChecks(r.Context(), caseID)
+	if err != nil {
+		return nil, err
+	}
+	kept := checks[:0]
+	for _, c := range checks {
+		if c.EntityID() == entityID {
+			kept = append(kept, c)
+		}
+	}
+	wc, err := wireList(kept, checkMembers, nil)
+	if err != nil {
+		return nil, err
+	}
+	return o, o.set("checks", wc)
+}
+
+// caseDetail is a case as GET /v1/cases/{id} answers it: with its
+// companies and individuals.
+func (h *Handler) caseDetail(r *http.Request, c *cases.Case) (wireObject, error) {
+	o, err := toWire(c, caseDetailMembers)
+	if err != nil {
+		return nil, err
+	}
+	comps, err := h.w.ListCompanies(r.Context(), c.ID)
+	if err != nil {
+		return nil, err
+	}
+	inds, err := h.w.ListIndividuals(r.Context(), c.ID)
+	if err != nil {
+		return nil, err
+	}
+	withCase := func(o wireObject, _ *relation.CompanyView) error { return o.set("case_id", c.ID) }
+	wc, err := wireList(comps, companyMembers, withCase)
+	if err != nil {
+		return nil, err
+	}
+	wi, err := wireList(inds, individualMembers, func(o wireObject, _ *relation.IndividualView) error { return o.set("case_id", c.ID) })
+	if err != nil {
+		return nil, err
+	}
+	if err := o.set("companies", wc); err != nil {
+		return nil, err
+	}
+	return o, o.set("individuals", wi)
+}
