@@ -220,3 +220,31 @@ func (h *Handler) caseDetail(r *http.Request, c *cases.Case) (wireObject, error)
 	}
 	return o, o.set("individuals", wi)
 }
+
+// WireObject completes the JSON of an object as an event carries it
+// (event.Event.Payload: the object as the Workspace's reads return it) into
+// the object the API answers, for webhook bodies: the members the API
+// always sends and dossier does not model are added as null, [] or {}.
+// The kind is the event type's prefix: Case, Company, Individual or Check;
+// another kind returns payload unchanged.
+func WireObject(kind string, payload json.RawMessage) (json.RawMessage, error) {
+	var ms []member
+	switch kind {
+	case "Case":
+		ms = caseMembers
+	case "Company":
+		ms = companyMembers
+	case "Individual":
+		ms = individualMembers
+	case "Check":
+		ms = checkMembers
+	default:
+		return payload, nil
+	}
+	var o wireObject
+	if err := json.Unmarshal(payload, &o); err != nil || o == nil {
+		return payload, err
+	}
+	o.complete(ms)
+	return json.Marshal(o)
+}
