@@ -51,6 +51,13 @@ func newFixture(t *testing.T, opts ...dossierhttp.Option) *fixture {
 	return &fixture{t: t, w: w, srv: srv}
 }
 
+// with returns the fixture reporting to t (a subtest).
+func (f *fixture) with(t *testing.T) *fixture {
+	g := *f
+	g.t = t
+	return &g
+}
+
 // answer is one HTTP answer.
 type answer struct {
 	status int

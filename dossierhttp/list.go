@@ -307,11 +307,12 @@ func (h *Handler) listCases(rw http.ResponseWriter, r *http.Request) {
 		h.fail(rw, r, err)
 		return
 	}
-	data := p.Cases
-	if data == nil {
-		data = []cases.Case{}
+	data, err := wireList(p.Cases, caseMembers, nil)
+	if err != nil {
+		h.fail(rw, r, err)
+		return
 	}
-	h.writeJSON(rw, r, http.StatusOK, listBody[cases.Case]{Data: data,
+	h.writeJSON(rw, r, http.StatusOK, listBody[wireObject]{Data: data,
 		Pagination: pagination{Page: pg.number, Limit: pg.limit, Count: p.Total}})
 }
 
