@@ -156,7 +156,13 @@ func (h *Handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 
 // writeJSON answers status with v as JSON.
 func (h *Handler) writeJSON(rw http.ResponseWriter, r *http.Request, status int, v any) {
-	body, err := json.Marshal(v)
+	var body []byte
+	var err error
+	if o, ok := v.(*wireObject); ok {
+		body, err = o.MarshalJSON() // already compact: no second pass
+	} else {
+		body, err = json.Marshal(v)
+	}
 	if err != nil {
 		h.fail(rw, r, err)
 		return

@@ -312,7 +312,7 @@ func (h *Handler) listCases(rw http.ResponseWriter, r *http.Request) {
 		h.fail(rw, r, err)
 		return
 	}
-	h.writeJSON(rw, r, http.StatusOK, listBody[wireObject]{Data: data,
+	h.writeJSON(rw, r, http.StatusOK, listBody[*wireObject]{Data: data,
 		Pagination: pagination{Page: pg.number, Limit: pg.limit, Count: p.Total}})
 }
 

@@ -98,7 +98,7 @@ func (h *Handler) getCase(rw http.ResponseWriter, r *http.Request) {
 // writeCase answers a case with its version as ETag: with its companies
 // and individuals when detail is set (the answer of a get and a create).
 func (h *Handler) writeCase(rw http.ResponseWriter, r *http.Request, status int, c *cases.Case, detail bool) {
-	var o wireObject
+	var o *wireObject
 	var err error
 	if detail {
 		o, err = h.caseDetail(r, c)
@@ -438,7 +438,7 @@ func (h *Handler) listCompanies(rw http.ResponseWriter, r *http.Request) {
 		h.fail(rw, r, err)
 		return
 	}
-	out, err := wireList(all, companyMembers, func(o wireObject, _ *relation.CompanyView) error { return o.set("case_id", id.ID) })
+	out, err := wireList(all, companyMembers, func(o *wireObject, _ *relation.CompanyView) error { return o.set("case_id", id.ID) })
 	if err != nil {
 		h.fail(rw, r, err)
 		return
@@ -526,7 +526,7 @@ func (h *Handler) listIndividuals(rw http.ResponseWriter, r *http.Request) {
 		h.fail(rw, r, err)
 		return
 	}
-	out, err := wireList(all, individualMembers, func(o wireObject, _ *relation.IndividualView) error { return o.set("case_id", c.ID) })
+	out, err := wireList(all, individualMembers, func(o *wireObject, _ *relation.IndividualView) error { return o.set("case_id", c.ID) })
 	if err != nil {
 		h.fail(rw, r, err)
 		return
@@ -723,7 +723,7 @@ func (h *Handler) writeWire(rw http.ResponseWriter, r *http.Request, status int,
 func (h *Handler) writeEntity(rw http.ResponseWriter, r *http.Request, status int, id string, v any, ms []member) {
 	caseID, err := h.w.CaseOfEntity(r.Context(), id)
 	if err == nil {
-		var o wireObject
+		var o *wireObject
 		if o, err = h.entityWire(r, caseID, id, v, ms); err == nil {
 			h.writeJSON(rw, r, status, o)
 			return

@@ -88,67 +88,218 @@ func init() {
 	}
 }
 
-// wireObject is a JSON object being completed: its members by name.
-type wireObject map[string]json.RawMessage
+// wireObject is a JSON object to complete: the object's JSON, the members
+// to add when absent, and members set by the handler (which replace the
+// object's own).
+type wireObject struct {
+	raw   []byte
+	ms    []member
+	extra []extraMember
+}
 
-// toWire marshals v (a JSON object) and adds the members of ms it lacks.
-func toWire(v any, ms []member) (wireObject, error) {
+type extraMember struct {
+	key   string
+	value []byte
+}
+
+// toWire marshals v (a JSON object) for completion with ms.
+func toWire(v any, ms []member) (*wireObject, error) {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
-	var o wireObject
-	if err := json.Unmarshal(data, &o); err != nil {
-		return nil, err
-	}
-	o.complete(ms)
-	return o, nil
-}
-
-// complete adds the members of ms that o lacks.
-func (o wireObject) complete(ms []member) {
-	for _, m := range ms {
-		if m.nested != nil {
-			var inner wireObject
-			if raw, ok := o[m.key]; ok && json.Unmarshal(raw, &inner) == nil && inner != nil {
-				inner.complete(m.nested)
-			} else if !ok {
-				inner = wireObject{}
-				inner.complete(m.nested)
-			}
-			if inner != nil {
-				if data, err := json.Marshal(inner); err == nil {
-					o[m.key] = data
-				}
-			}
-			continue
-		}
-		if _, ok := o[m.key]; ok {
-			continue
-		}
-		if m.value != nil {
-			o[m.key] = m.value
-		} else if v, ok := o[m.from]; ok {
-			o[m.key] = v
-		} else {
-			o[m.key] = null
-		}
-	}
+	return &wireObject{raw: data, ms: ms}, nil
 }
 
 // set sets member key to the JSON of v.
-func (o wireObject) set(key string, v any) error {
+func (o *wireObject) set(key string, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	o[key] = data
+	o.extra = append(o.extra, extraMember{key, data})
 	return nil
 }
 
+// MarshalJSON returns the completed object.
+func (o *wireObject) MarshalJSON() ([]byte, error) { return completeJSON(o.raw, o.ms, o.extra), nil }
+
+// completeJSON rewrites the JSON object data (as encoding/json writes it)
+// with the members of extra replacing or added, then the members of ms it
+// lacks. It scans the object's top level once, without decoding values.
+func completeJSON(data []byte, ms []member, extra []extraMember) []byte {
+	out := make([]byte, 0, len(data)+64*len(ms))
+	out = append(out, '{')
+	first := true
+	var present []string
+	sep := func() {
+		if !first {
+			out = append(out, ',')
+		}
+		first = false
+	}
+	scanObject(data, func(key, value []byte) {
+		k := string(key)
+		present = append(present, k)
+		for _, e := range extra {
+			if e.key == k {
+				return // replaced below
+			}
+		}
+		sep()
+		out = append(out, '"')
+		out = append(out, key...)
+		out = append(out, '"', ':')
+		for _, m := range ms {
+			if m.key == k && m.nested != nil && len(value) > 0 && value[0] == '{' {
+				out = append(out, completeJSON(value, m.nested, nil)...)
+				return
+			}
+		}
+		out = append(out, value...)
+	})
+	has := func(k string) bool {
+		for _, p := range present {
+			if p == k {
+				return true
+			}
+		}
+		return false
+	}
+	valueOf := func(k string) []byte {
+		var v []byte
+		scanObject(data, func(key, value []byte) {
+			if string(key) == k {
+				v = value
+			}
+		})
+		return v
+	}
+	for _, e := range extra {
+		sep()
+		out = append(out, '"')
+		out = append(out, e.key...)
+		out = append(out, '"', ':')
+		out = append(out, e.value...)
+		present = append(present, e.key)
+	}
+	for _, m := range ms {
+		if has(m.key) {
+			continue
+		}
+		sep()
+		out = append(out, '"')
+		out = append(out, m.key...)
+		out = append(out, '"', ':')
+		switch {
+		case m.nested != nil:
+			out = append(out, completeJSON([]byte("{}"), m.nested, nil)...)
+		case m.value != nil:
+			out = append(out, m.value...)
+		default:
+			if v := valueOf(m.from); v != nil {
+				out = append(out, v...)
+			} else {
+				out = append(out, null...)
+			}
+		}
+	}
+	return append(out, '}')
+}
+
+// scanObject calls fn with the raw key (without its quotes) and raw value
+// of every top-level member of the JSON object data. data must be valid
+// JSON; anything else ends the scan.
+func scanObject(data []byte, fn func(key, value []byte)) {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return
+	}
+	i++
+	for {
+		i = skipSpace(data, i)
+		if i >= len(data) || data[i] == '}' {
+			return
+		}
+		if data[i] == ',' {
+			i++
+			continue
+		}
+		if data[i] != '"' {
+			return
+		}
+		end := skipString(data, i)
+		key := data[i+1 : end-1]
+		i = skipSpace(data, end)
+		if i >= len(data) || data[i] != ':' {
+			return
+		}
+		i = skipSpace(data, i+1)
+		vEnd := skipValue(data, i)
+		if vEnd <= i {
+			return
+		}
+		fn(key, data[i:vEnd])
+		i = vEnd
+	}
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\n' || data[i] == '\t' || data[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index after the string starting at data[i].
+func skipString(data []byte, i int) int {
+	for j := i + 1; j < len(data); j++ {
+		switch data[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return len(data)
+}
+
+// skipValue returns the index after the value starting at data[i].
+func skipValue(data []byte, i int) int {
+	if i >= len(data) {
+		return i
+	}
+	switch data[i] {
+	case '"':
+		return skipString(data, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(data); j++ {
+			switch data[j] {
+			case '"':
+				j = skipString(data, j) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return len(data)
+	default:
+		j := i
+		for j < len(data) && data[j] != ',' && data[j] != '}' && data[j] != ']' && data[j] != ' ' && data[j] != '\n' {
+			j++
+		}
+		return j
+	}
+}
+
 // wireList completes every element of list.
-func wireList[T any](list []T, ms []member, extra func(wireObject, *T) error) ([]wireObject, error) {
-	out := make([]wireObject, 0, len(list))
+func wireList[T any](list []T, ms []member, extra func(*wireObject, *T) error) ([]*wireObject, error) {
+	out := make([]*wireObject, 0, len(list))
 	for i := range list {
 		o, err := toWire(&list[i], ms)
 		if err != nil {
@@ -166,7 +317,7 @@ func wireList[T any](list []T, ms []member, extra func(wireObject, *T) error) ([
 
 // entityWire completes a company or individual view of caseID, with its
 // checks.
-func (h *Handler) entityWire(r *http.Request, caseID, entityID string, v any, ms []member) (wireObject, error) {
+func (h *Handler) entityWire(r *http.Request, caseID, entityID string, v any, ms []member) (*wireObject, error) {
 	o, err := toWire(v, ms)
 	if err != nil {
 		return nil, err
@@ -193,7 +344,7 @@ func (h *Handler) entityWire(r *http.Request, caseID, entityID string, v any, ms
 
 // caseDetail is a case as GET /v1/cases/{id} answers it: with its
 // companies and individuals.
-func (h *Handler) caseDetail(r *http.Request, c *cases.Case) (wireObject, error) {
+func (h *Handler) caseDetail(r *http.Request, c *cases.Case) (*wireObject, error) {
 	o, err := toWire(c, caseDetailMembers)
 	if err != nil {
 		return nil, err
@@ -206,12 +357,12 @@ func (h *Handler) caseDetail(r *http.Request, c *cases.Case) (wireObject, error)
 	if err != nil {
 		return nil, err
 	}
-	withCase := func(o wireObject, _ *relation.CompanyView) error { return o.set("case_id", c.ID) }
+	withCase := func(o *wireObject, _ *relation.CompanyView) error { return o.set("case_id", c.ID) }
 	wc, err := wireList(comps, companyMembers, withCase)
 	if err != nil {
 		return nil, err
 	}
-	wi, err := wireList(inds, individualMembers, func(o wireObject, _ *relation.IndividualView) error { return o.set("case_id", c.ID) })
+	wi, err := wireList(inds, individualMembers, func(o *wireObject, _ *relation.IndividualView) error { return o.set("case_id", c.ID) })
 	if err != nil {
 		return nil, err
 	}
@@ -241,10 +392,8 @@ func WireObject(kind string, payload json.RawMessage) (json.RawMessage, error) {
 	default:
 		return payload, nil
 	}
-	var o wireObject
-	if err := json.Unmarshal(payload, &o); err != nil || o == nil {
-		return payload, err
+	if !json.Valid(payload) || len(payload) == 0 || payload[0] != '{' {
+		return payload, nil
 	}
-	o.complete(ms)
-	return json.Marshal(o)
+	return completeJSON(payload, ms, nil), nil
 }
