@@ -54,7 +54,6 @@ type Handler struct {
 	maxBody  int64
 	mux      *http.ServeMux
 	onError  func(*http.Request, error)
-	wsName   string
 	noEvents bool
 }
 

@@ -148,7 +148,7 @@ var knownGaps = map[string][]*regexp.Regexp{
 }
 
 // checkComponent validates v (a JSON value) against a component schema.
-func checkComponent(t *testing.T, name string, body []byte) {
+func checkComponent(t *testing.T, name string, body []byte, known ...*regexp.Regexp) {
 	t.Helper()
 	doc := loadSpec(t)
 	s := doc.Components.Schemas[name]
@@ -160,7 +160,9 @@ func checkComponent(t *testing.T, name string, body []byte) {
 		t.Fatalf("not JSON: %v", err)
 	}
 	if err := s.Value.VisitJSON(v, openapi3.MultiErrors()); err != nil {
-		t.Errorf("%s: does not match the published schema:\n%s\nbody: %s", name, schemaErrors(err, nil), body)
+		if msg := schemaErrors(err, known); msg != "" {
+			t.Errorf("%s: does not match the published schema:\n%s\nbody: %s", name, msg, body)
+		}
 	}
 }
 

@@ -76,6 +76,8 @@ var (
 )
 
 func init() {
+	caseMembers = append(caseMembers, member{key: "review", nested: reviewMembers})
+	caseDetailMembers = append(caseDetailMembers, member{key: "review", nested: reviewMembers})
 	for _, ms := range [][]member{companyMembers, individualMembers} {
 		for i := range ms {
 			switch ms[i].key {
@@ -377,8 +379,9 @@ func (h *Handler) caseDetail(r *http.Request, c *cases.Case) (*wireObject, error
 // the object the API answers, for webhook bodies: the members the API
 // always sends and dossier does not model are added as null, [] or {}.
 // The kind is the event type's prefix: Case, Company, Individual or Check;
-// another kind returns payload unchanged.
-func WireObject(kind string, payload json.RawMessage) (json.RawMessage, error) {
+// another kind returns payload unchanged. caseID is the event's case, the
+// case_id of a company or individual.
+func WireObject(kind, caseID string, payload json.RawMessage) (json.RawMessage, error) {
 	var ms []member
 	switch kind {
 	case "Case":
@@ -395,5 +398,13 @@ func WireObject(kind string, payload json.RawMessage) (json.RawMessage, error) {
 	if !json.Valid(payload) || len(payload) == 0 || payload[0] != '{' {
 		return payload, nil
 	}
-	return completeJSON(payload, ms, nil), nil
+	var extra []extraMember
+	if kind == "Company" || kind == "Individual" {
+		id, err := json.Marshal(caseID)
+		if err != nil {
+			return nil, err
+		}
+		extra = []extraMember{{"case_id", id}}
+	}
+	return completeJSON(payload, ms, extra), nil
 }

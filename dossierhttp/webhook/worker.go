@@ -60,7 +60,7 @@ func EventName(e event.Event) (name, subEvent string) {
 func Envelope(e event.Event, c Context) ([]byte, error) {
 	name, sub := EventName(e)
 	kind, _, _ := strings.Cut(string(e.Type), ".")
-	obj, err := dossierhttp.WireObject(kind, e.Payload)
+	obj, err := dossierhttp.WireObject(kind, e.CaseID, e.Payload)
 	if err != nil {
 		return nil, err
 	}
