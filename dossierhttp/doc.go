@@ -122,7 +122,11 @@
 // else appears: a typed check's data member (the vendor results dossier
 // does not hold), and custom property definitions, which have no id,
 // created_at or updated_at in dossier and whose settings do not carry the
-// other types' members.
+// other types' members. Webhook bodies (package dossierhttp/webhook) are
+// validated against the webhook schemas the same way; their known gaps: a
+// case event's object is the case as it was, without its companies,
+// individuals or controls, and the context of an entity event does not
+// carry the case summary.
 //
 // # Cost
 //
