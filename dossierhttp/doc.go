@@ -26,7 +26,7 @@
 //	POST   /v1/cases                                   create (201)
 //	GET    /v1/cases/{id}                              by id, then by external id; ETag
 //	PATCH  /v1/cases/{id}                              update; If-Match
-//	DELETE /v1/cases/{id}[?permanent=true|false]       delete (204); If-Match
+//	DELETE /v1/cases/{id}[?permanent=true|false]       delete (204); If-Match; always permanent for the record, the audit trail stays
 //	POST   /v1/cases/{id}/reviews                      review (201): the review object
 //	POST   /v1/cases/{id}/risks                        risk (201; 200 when an automatic risk repeats the current one)
 //	POST   /v1/cases/{caseId}/relations                create a relation (201)
@@ -120,9 +120,10 @@
 // and null stays valid through the typed branches' own nullable. Known
 // gaps, listed by JSON pointer in the tests and failing them if anything
 // else appears: a typed check's data member (the vendor results dossier
-// does not hold), and custom property definitions, which have no id,
-// created_at or updated_at in dossier and whose settings do not carry the
-// other types' members. Webhook bodies (package dossierhttp/webhook) are
+// does not hold), and the id, created_at and updated_at of custom property
+// definitions, which dossier's definitions do not have. A choices
+// definition answers its options beside its settings, where the API puts
+// them. Webhook bodies (package dossierhttp/webhook) are
 // validated against the webhook schemas the same way; their known gaps: a
 // case event's object is the case as it was, without its companies,
 // individuals or controls, and the context of an entity event does not

@@ -322,7 +322,14 @@ func TestCustomPropertyRoutes(t *testing.T) {
 	if len(list.Data) != 2 {
 		t.Errorf("case properties: %d", len(list.Data))
 	}
-	f.must(f.do("GET", "/v1/custom-properties/case/segment", nil), 200, "GET /v1/custom-properties/{target_entity}/{key}")
+	var seg struct {
+		Options  []struct{ Key, Label string } `json:"options"`
+		Settings map[string]any                `json:"settings"`
+	}
+	f.must(f.do("GET", "/v1/custom-properties/case/segment", nil), 200, "GET /v1/custom-properties/{target_entity}/{key}").decode(t, &seg)
+	if len(seg.Options) != 2 || seg.Options[1].Key != "corporate" || seg.Settings["allow_multiple"] != false {
+		t.Errorf("choices definition: %+v", seg)
+	}
 	f.must(f.do("GET", "/v1/custom-properties/case/vip", nil), 404, "")
 	f.must(f.do("GET", "/v1/custom-properties/planet", nil), 400, "")
 }

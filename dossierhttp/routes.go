@@ -688,10 +688,10 @@ func (h *Handler) listCustomProperties(rw http.ResponseWriter, r *http.Request) 
 			return
 		}
 	}
-	defs := []customprop.Definition{}
+	defs := []map[string]any{}
 	for _, d := range h.w.Settings().CustomProperties {
 		if d.Target == target && (archived || !d.Archived()) {
-			defs = append(defs, d)
+			defs = append(defs, propertyJSON(d))
 		}
 	}
 	h.writeJSON(rw, r, http.StatusOK, pageOf(defs, pg))
@@ -701,7 +701,7 @@ func (h *Handler) getCustomProperty(rw http.ResponseWriter, r *http.Request) {
 	target := customprop.Target(r.PathValue("target_entity"))
 	for _, d := range h.w.Settings().CustomProperties {
 		if d.Target == target && d.Key == r.PathValue("key") {
-			h.writeJSON(rw, r, http.StatusOK, d)
+			h.writeJSON(rw, r, http.StatusOK, propertyJSON(d))
 			return
 		}
 	}

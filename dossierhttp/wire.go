@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/dossierkit/dossier/cases"
+	"github.com/dossierkit/dossier/customprop"
 	"github.com/dossierkit/dossier/relation"
 )
 
@@ -407,4 +408,35 @@ func WireObject(kind, caseID string, payload json.RawMessage) (json.RawMessage, 
 		extra = []extraMember{{"case_id", id}}
 	}
 	return completeJSON(payload, ms, extra), nil
+}
+
+// propertyJSON is a custom property definition as the API answers it: the
+// settings of its type with every member (null when unset), and for
+// choices the options beside the settings, where the API puts them.
+func propertyJSON(d customprop.Definition) map[string]any {
+	o := map[string]any{"key": d.Key, "label": d.Label, "type": d.Type, "target_entity": d.Target, "archived_at": d.ArchivedAt}
+	st := d.Settings
+	orNull := func(s string) any {
+		if s == "" {
+			return nil
+		}
+		return s
+	}
+	switch d.Type {
+	case customprop.TypeChoices:
+		o["settings"] = map[string]any{"allow_multiple": st.AllowMultiple}
+		options := st.Options
+		if options == nil {
+			options = []customprop.Option{}
+		}
+		o["options"] = options
+	case customprop.TypeCountries:
+		o["settings"] = map[string]any{"allow_multiple": st.AllowMultiple}
+	case customprop.TypeText:
+		o["settings"] = map[string]any{"is_multi_line": st.IsMultiLine}
+	case customprop.TypeNumeric:
+		o["settings"] = map[string]any{"format": orNull(string(st.Format)), "currency_code": orNull(st.CurrencyCode),
+			"min": st.Min, "max": st.Max}
+	}
+	return o
 }
