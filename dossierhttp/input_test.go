@@ -239,3 +239,101 @@ func TestConcurrentIfMatchWriters(t *testing.T) {
 		t.Errorf("ETag after the race %q", a.header.Get("ETag"))
 	}
 }
+
+func TestOutbox(t *testing.T) {
+	f := newFixture(t)
+	f.createCase("A")
+	f.createCase("B")
+	var page struct {
+		Data []struct {
+			Type   string `json:"type"`
+			CaseID string `json:"case_id"`
+			Seq    uint64 `json:"seq"`
+		} `json:"data"`
+		Next *string `json:"next"`
+	}
+	f.must(f.do("GET", "/v1/x-dossier/outbox?limit=1", nil), 200, "").decode(t, &page)
+	if len(page.Data) != 1 || page.Data[0].Type != "Case.Created" || page.Next == nil {
+		t.Fatalf("first page %+v", page)
+	}
+	first := page.Data[0].CaseID
+	f.must(f.do("GET", "/v1/x-dossier/outbox?limit=1&after="+*page.Next, nil), 200, "").decode(t, &page)
+	if len(page.Data) != 1 || page.Data[0].CaseID == first {
+		t.Errorf("second page %+v", page)
+	}
+	if a := f.do("GET", "/v1/x-dossier/outbox?limit=0", nil); a.status != 400 || !a.problem(t).has("limit", "out_of_range") {
+		t.Errorf("limit 0: %d %s", a.status, a.body)
+	}
+
+	g := newFixture(t, dossierhttp.WithoutAuthentication(), dossierhttp.WithoutOutbox())
+	if a := g.do("GET", "/v1/x-dossier/outbox", nil); a.status != 404 {
+		t.Errorf("outbox with WithoutOutbox: %d", a.status)
+	}
+}
+
+func TestCheckListQueries(t *testing.T) {
+	f := newFixture(t)
+	for _, q := range []struct{ query, path, code string }{
+		{"", "case_id", "required"},
+		{"?case_id=x&status.not_in=approved", "status.not_in", "not_allowed"},
+		{"?case_id=x&limit=500", "limit", "out_of_range"},
+		{"?case_id=x&colour=red", "colour", "unknown_field"},
+	} {
+		a := f.do("GET", "/v1/checks"+q.query, nil)
+		if a.status != 400 || !a.problem(t).has(q.path, q.code) {
+			t.Errorf("%s: %d %s", q.query, a.status, a.body)
+		}
+	}
+	id := f.createCase("Checks")["id"].(string)
+	var l struct {
+		Data       []any `json:"data"`
+		Pagination struct{ Count int }
+	}
+	f.must(f.do("GET", "/v1/checks?case_id="+id, nil), 200, "GET /v1/checks").decode(t, &l)
+	if l.Data == nil || len(l.Data) != 0 || l.Pagination.Count != 0 {
+		t.Errorf("empty check list %+v", l)
+	}
+}
+
+func TestOwnershipReport(t *testing.T) {
+	f := newFixture(t)
+	id := f.createCase("Owned")["id"].(string)
+	var main, ada map[string]any
+	f.must(f.do("POST", "/v1/companies", map[string]any{"case_id": id, "name": "Main"}), 201, "POST /v1/companies").decode(t, &main)
+	f.must(f.do("POST", "/v1/individuals", map[string]any{"case_id": id, "first_name": "Ada", "last_name": "L"}), 201, "POST /v1/individuals").decode(t, &ada)
+	// A new individual is linked to the main company; give that relation a stake.
+	relID := ada["relations"].([]any)[0].(map[string]any)["id"].(string)
+	f.must(f.do("PATCH", "/v1/cases/"+id+"/relations/"+relID, map[string]any{"ownership_percentage": 66.67,
+		"roles": []string{"shareholder"}}), 200, "PATCH /v1/cases/{caseId}/relations/{caseRelationId}")
+	var rep struct {
+		MainCompanyID string `json:"main_company_id"`
+		Holders       []struct {
+			ID        string `json:"id"`
+			Ownership struct {
+				Exact   *string `json:"exact"`
+				Display string  `json:"display"`
+			} `json:"ownership"`
+		} `json:"holders"`
+		BeneficialOwners []struct {
+			ID            string `json:"id"`
+			OwnershipTest string `json:"ownership_test"`
+		} `json:"beneficial_owners"`
+	}
+	f.must(f.do("GET", "/v1/x-dossier/cases/"+id+"/ownership", nil), 200, "").decode(t, &rep)
+	if rep.MainCompanyID != main["id"] {
+		t.Errorf("main company %s", rep.MainCompanyID)
+	}
+	found := false
+	for _, h := range rep.Holders {
+		if h.ID == ada["id"] {
+			found = true
+			if h.Ownership.Exact == nil || *h.Ownership.Exact != "6667/100" {
+				t.Errorf("Ada's exact total %v (%s), want 6667/100", h.Ownership.Exact, h.Ownership.Display)
+			}
+		}
+	}
+	if !found || len(rep.BeneficialOwners) != 1 || rep.BeneficialOwners[0].ID != ada["id"] {
+		t.Errorf("report %+v", rep)
+	}
+	f.must(f.do("GET", "/v1/x-dossier/cases/nope/ownership", nil), 404, "")
+}
