@@ -31,11 +31,9 @@ var ErrForbidden = errors.New("dossierhttp: forbidden")
 
 // Problem codes the handler adds to those of dossier.Problem.
 const (
-	ProblemUnauthenticated      = "unauthenticated"
-	ProblemForbidden            = "forbidden"
-	ProblemRouteNotFound        = "route_not_found"
-	ProblemMethodNotAllowed     = "method_not_allowed"
-	ProblemPreconditionRequired = "precondition_required"
+	ProblemUnauthenticated = "unauthenticated"
+	ProblemForbidden       = "forbidden"
+	ProblemRouteNotFound   = "route_not_found"
 )
 
 // Authenticator tells who sends a request: the actor is recorded in the

@@ -89,6 +89,7 @@ func TestBadBodies(t *testing.T) {
 		{"bad review status", "POST", "/v1/cases/" + id + "/reviews", `{"status": "maybe"}`, 400, "status", "invalid_value"},
 		{"check review action", "PATCH", "/v1/checks/aml/" + id + "/review", `{"action": "perhaps"}`, 400, "action", "invalid_value"},
 		{"risk mode", "POST", "/v1/cases/" + id + "/risks", `{"level": "low", "mode": "sometimes"}`, 400, "mode", "invalid_value"},
+		{"risk key twice with mode", "POST", "/v1/cases/" + id + "/risks", `{"level": "low", "level": "high", "mode": "manual"}`, 400, "level", "duplicate"},
 		{"company without case", "POST", "/v1/companies", `{"name": "Co"}`, 400, "case_id", "required"},
 		{"bad If-Match", "PATCH", "/v1/cases/" + id, `{"name": "y"}`, 400, "if_match", "invalid_format"},
 	}
@@ -113,6 +114,19 @@ func TestBadBodies(t *testing.T) {
 	if c["name"] != "Acme" {
 		t.Errorf("a refused change changed the case: %v", c["name"])
 	}
+}
+
+func TestIfMatchOnEntityRoutes(t *testing.T) {
+	f := newFixture(t)
+	id := f.createCase("Versions")["id"].(string)
+	var co map[string]any
+	f.must(f.do("POST", "/v1/companies", map[string]any{"case_id": id, "name": "Co"}, "If-Match", `"1"`), 201, "POST /v1/companies").decode(t, &co)
+	// The case is now at version 2: a change made against version 1 is stale.
+	a := f.do("PATCH", "/v1/companies/"+co["id"].(string), map[string]any{"name": "Lost"}, "If-Match", `"1"`)
+	if a.status != 412 {
+		t.Errorf("stale company update: %d %s", a.status, a.body)
+	}
+	f.must(f.do("PATCH", "/v1/companies/"+co["id"].(string), map[string]any{"name": "Kept"}, "If-Match", `"2"`), 200, "PATCH /v1/companies/{id}")
 }
 
 func TestNotFoundNeverNamesAnotherCase(t *testing.T) {

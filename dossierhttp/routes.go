@@ -1,7 +1,6 @@
 package dossierhttp
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/customprop"
 	"github.com/dossierkit/dossier/entity"
+	"github.com/dossierkit/dossier/internal/jsonobj"
 	"github.com/dossierkit/dossier/patch"
 	"github.com/dossierkit/dossier/relation"
 	"github.com/dossierkit/dossier/risk"
@@ -249,24 +249,30 @@ func (h *Handler) createRisk(rw http.ResponseWriter, r *http.Request) {
 }
 
 // splitMode takes the extension member "mode" out of a risk body and
-// returns the rest for risk.ParseInput.
+// returns the rest for risk.ParseInput. A body that is not an object, or
+// holds a key twice, is left whole to risk.ParseInput, which reports it.
 func splitMode(data []byte) (risk.Mode, []byte, error) {
-	var members map[string]json.RawMessage
-	if err := dossier.DecodeJSON(bytes.NewReader(data), &members); err != nil || members == nil {
-		// Let risk.ParseInput describe what is wrong with the body.
+	var l validation.List
+	members, ok := jsonobj.Read(data, "", &l)
+	if !ok || l.Len() > 0 {
 		return risk.ModeAutomatic, data, nil
 	}
-	raw, ok := members["mode"]
-	if !ok {
-		return risk.ModeAutomatic, data, nil
+	mode := risk.ModeAutomatic
+	rest := make(map[string]json.RawMessage, len(members))
+	for _, m := range members {
+		if m.Key != "mode" {
+			rest[m.Key] = m.Value
+			continue
+		}
+		if err := json.Unmarshal(m.Value, &mode); err != nil || (mode != risk.ModeAutomatic && mode != risk.ModeManual) {
+			return "", nil, validation.New("mode", validation.CodeInvalidValue, "mode is automatic or manual")
+		}
 	}
-	var mode risk.Mode
-	if err := json.Unmarshal(raw, &mode); err != nil || (mode != risk.ModeAutomatic && mode != risk.ModeManual) {
-		return "", nil, validation.New("mode", validation.CodeInvalidValue, "mode is automatic or manual")
+	if len(rest) == len(members) {
+		return mode, data, nil
 	}
-	delete(members, "mode")
-	rest, err := json.Marshal(members)
-	return mode, rest, err
+	out, err := json.Marshal(rest)
+	return mode, out, err
 }
 
 // --- relations ---
