@@ -180,6 +180,7 @@ func TestListCases(t *testing.T) {
 		{"?sort=name.desc&limit=1", 25, 1, "Case 24"},
 		{"?created_at.gte=2000-01-01&created_at.lt=2000-01-02", 0, 0, ""},
 		{"?external_id=none", 0, 0, ""},
+		{"?status.not_in=draft,open,approved,rejected,closed", 0, 0, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {

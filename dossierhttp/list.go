@@ -19,8 +19,12 @@ const (
 	MaxLimit     = 100
 )
 
-// page is the page and limit of a list request.
-type page struct{ number, limit int }
+// page is the page and limit of a list request; none says that the
+// filters exclude every case (status.not_in with every status).
+type page struct {
+	number, limit int
+	none          bool
+}
 
 // pagination is the pagination member of a list answer.
 type pagination struct {
@@ -149,7 +153,9 @@ func parseCaseQuery(r *http.Request) (storage.Query, page, error) {
 		case field == "name":
 			parseName(&l, k, op, v, &q)
 		case field == "status":
-			parseStatus(&l, k, op, v, &q)
+			if parseStatus(&l, k, op, v, &q) {
+				pg.none = true
+			}
 		case field == "created_at":
 			parseTimeFilter(&l, k, op, v, &q.CreatedAt)
 		case field == "updated_at":
@@ -214,13 +220,15 @@ func parseName(l *validation.List, k, op, v string, q *storage.Query) {
 
 var allStatuses = []cases.Status{cases.StatusDraft, cases.StatusOpen, cases.StatusApproved, cases.StatusRejected, cases.StatusClosed}
 
-func parseStatus(l *validation.List, k, op, v string, q *storage.Query) {
+// parseStatus sets q.Statuses; it reports true when the filter excludes
+// every status.
+func parseStatus(l *validation.List, k, op, v string, q *storage.Query) bool {
 	var given []cases.Status
 	for _, s := range strings.Split(v, ",") {
 		st := cases.Status(s)
 		if !slices.Contains(allStatuses, st) {
 			l.Addf(k, validation.CodeInvalidValue, "%q is not a case status (draft, open, approved, rejected, closed)", s)
-			return
+			return false
 		}
 		given = append(given, st)
 	}
@@ -228,13 +236,13 @@ func parseStatus(l *validation.List, k, op, v string, q *storage.Query) {
 	case "eq", "in":
 		if op == "eq" && len(given) != 1 {
 			l.Add(k, validation.CodeInvalidValue, "status.eq takes one status; use status.in for several")
-			return
+			return false
 		}
 		q.Statuses = given
 	case "not_eq", "not_in":
 		if op == "not_eq" && len(given) != 1 {
 			l.Add(k, validation.CodeInvalidValue, "status.not_eq takes one status; use status.not_in for several")
-			return
+			return false
 		}
 		q.Statuses = []cases.Status{}
 		for _, s := range allStatuses {
@@ -243,11 +251,13 @@ func parseStatus(l *validation.List, k, op, v string, q *storage.Query) {
 			}
 		}
 		if len(q.Statuses) == 0 {
-			q.Statuses = []cases.Status{"-"} // no status matches
+			q.Statuses = nil
+			return true
 		}
 	default:
 		l.Addf(k, validation.CodeNotAllowed, "status supports the eq, not_eq, in and not_in operators")
 	}
+	return false
 }
 
 // parseFilterTime reads a date (yyyy-MM-dd, a whole UTC day) or a date and
@@ -300,6 +310,11 @@ func (h *Handler) listCases(rw http.ResponseWriter, r *http.Request) {
 	q, pg, err := parseCaseQuery(r)
 	if err != nil {
 		h.fail(rw, r, err)
+		return
+	}
+	if pg.none {
+		h.writeJSON(rw, r, http.StatusOK, listBody[*wireObject]{Data: []*wireObject{},
+			Pagination: pagination{Page: pg.number, Limit: pg.limit}})
 		return
 	}
 	p, err := h.w.ListCases(r.Context(), q)
