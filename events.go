@@ -104,17 +104,26 @@ func (w *Workspace) Drain(ctx context.Context, deliver func(context.Context, eve
 	n := 0
 	var after uint64
 	var damaged []error
+	// withDamage returns err (nil or not) with the damage reports met so
+	// far, err itself when there are none, so that a delivery error keeps
+	// its own chain.
+	withDamage := func(err error) error {
+		if len(damaged) == 0 {
+			return err
+		}
+		return errors.Join(append(damaged, err)...)
+	}
 	for {
 		page, err := w.store.PendingEvents(ctx, after, 0)
 		if err != nil {
 			var d *storage.DamagedError
 			if len(page) == 0 || !errors.As(err, &d) {
-				return n, errors.Join(append(damaged, err)...)
+				return n, withDamage(err)
 			}
 			damaged = append(damaged, err)
 		}
 		if len(page) == 0 {
-			return n, errors.Join(damaged...)
+			return n, withDamage(nil)
 		}
 		delivered := make([]uint64, 0, len(page))
 		var failed error
@@ -127,13 +136,13 @@ func (w *Workspace) Drain(ctx context.Context, deliver func(context.Context, eve
 		}
 		if len(delivered) > 0 {
 			if err := w.store.AckEvents(ctx, delivered...); err != nil {
-				return n, errors.Join(append(damaged, err)...)
+				return n, withDamage(err)
 			}
 			n += len(delivered)
 			after = delivered[len(delivered)-1]
 		}
 		if failed != nil {
-			return n, errors.Join(append(damaged, failed)...)
+			return n, withDamage(failed)
 		}
 	}
 }
