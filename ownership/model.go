@@ -84,6 +84,14 @@ type Options struct {
 	// Voting is the voting-rights method; the zero value is Multiplicative.
 	Voting VotingMethod
 
+	// VotingFromOwnership makes an edge whose Voting percentage is unknown
+	// carry its Ownership percentage (exact, band or unknown) as voting
+	// rights: one share, one vote. False (the zero value) keeps it unknown,
+	// so that totals through it are ranges. An edge with a voting
+	// percentage or band keeps it either way. Explanations then show the
+	// ownership percentage as the step's declared voting percentage.
+	VotingFromOwnership bool
+
 	// MaxCycleSize bounds the number of members of one group of companies
 	// that hold each other (a strongly connected component). Such a group is
 	// solved as an exact rational linear system, whose cost grows with its
