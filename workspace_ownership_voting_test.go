@@ -30,7 +30,7 @@ func TestAbsentVotingSetting(t *testing.T) {
 			setting: dossier.VotingFollowsOwnership,
 			// D's ownership is unknown too, so its voting stays unknown:
 			// at most what the others leave of 100 %.
-			voting:   map[string]string{"A": "30.00", "B": "20.00", "C": "40.00", "D": "[0.00, 10.00]"},
+			voting: map[string]string{"A": "30.00", "B": "20.00", "C": "40.00", "D": "[0.00, 10.00]"},
 			// D's ownership is [0, 40]: possibly, on ownership alone.
 			outcomes: map[string]string{"A": "yes", "C": "yes", "D": "possibly"},
 			assumed:  []string{"A", "B"},

@@ -14,9 +14,9 @@ import (
 func TestVotingFromOwnership(t *testing.T) {
 	band := ownership.MustParsePercent("(25, 50]")
 	edges := []ownership.Edge{
-		ev("h", "r", "60", "?"),  // H holds 60 % of R, votes not given
-		ev("p", "h", "50", "?"),  // P: 50 % of H, votes not given
-		ev("q", "h", "50", "10"), // Q: 50 % of H, 10 % of its votes
+		ev("h", "r", "60", "?"),               // H holds 60 % of R, votes not given
+		ev("p", "h", "50", "?"),               // P: 50 % of H, votes not given
+		ev("q", "h", "50", "10"),              // Q: 50 % of H, 10 % of its votes
 		{From: "b", To: "r", Ownership: band}, // B: a band, votes not given
 		ev("u", "r", "?", "?"),                // U: nothing known
 	}
