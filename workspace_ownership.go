@@ -103,6 +103,12 @@ type OwnershipReport struct {
 	// percentage (AbsentVoting VotingFollowsOwnership); empty under
 	// VotingUnknown.
 	AssumedVoting []string
+	// Names gives the display name of every company (its name) and
+	// individual (its full name) of the case, by id, for the JSON form.
+	Names map[string]string
+	// Settings are the ownership settings the report was computed with,
+	// the policy's threshold filled in (25 when left zero).
+	Settings OwnershipSettings
 }
 
 // Ownership computes the ownership report of a case. A case without a main
@@ -113,10 +119,24 @@ func (w *Workspace) Ownership(ctx context.Context, caseID string) (*OwnershipRep
 		return nil, err
 	}
 	res, err := w.totals(rec)
-	if err != nil || res == nil {
+	if err != nil {
 		return &OwnershipReport{}, err
 	}
-	report := &OwnershipReport{MainCompanyID: res.Root(), Result: res}
+	settings := w.settings.Ownership
+	if settings.Policy.Threshold.IsZero() {
+		settings.Policy.Threshold = ownership.DefaultPolicy().Threshold
+	}
+	names := make(map[string]string, len(rec.Companies)+len(rec.Individuals))
+	for _, c := range rec.Companies {
+		names[c.ID] = c.Name
+	}
+	for _, p := range rec.Individuals {
+		names[p.ID] = p.FullName()
+	}
+	if res == nil {
+		return &OwnershipReport{Names: names, Settings: settings}, nil
+	}
+	report := &OwnershipReport{MainCompanyID: res.Root(), Result: res, Names: names, Settings: settings}
 	owners, err := res.BeneficialOwners(w.settings.Ownership.Policy)
 	if err != nil {
 		return nil, fmt.Errorf("dossier: beneficial owners: %w", err)
