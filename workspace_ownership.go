@@ -194,29 +194,3 @@ func (v views) totals(rec *storage.Record) (*ownership.Result, error) {
 	}
 	return res, nil
 }
-
-// fillTotals sets the top-level ownership_percentage and
-// voting_rights_percentage of an individual as read: the computed total,
-// rounded to two decimals for display, whenever it is an exact number.
-// When it is not (no main company, a range because of unknown percentages,
-// a closed loop), the declared value is shown as stored.
-func fillTotals(p *entity.Individual, res *ownership.Result) {
-	if res == nil {
-		return
-	}
-	for _, f := range []struct {
-		in  ownership.Interest
-		dst *entity.Percentage
-	}{
-		{ownership.Ownership, &p.OwnershipPercentage},
-		{ownership.Voting, &p.VotingRightsPercentage},
-	} {
-		t, ok := res.Total(p.ID, f.in)
-		if !ok {
-			continue
-		}
-		if d, ok := t.Round(ownership.DisplayPlaces); ok {
-			*f.dst = entity.PercentageOf(d)
-		}
-	}
-}
