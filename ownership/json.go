@@ -47,15 +47,6 @@ type totalBound struct {
 	Exclusive bool   `json:"exclusive"`
 }
 
-// totalJSON is the wire form of a Total.
-type totalJSON struct {
-	Kind    string      `json:"kind"`
-	Value   string      `json:"value,omitempty"`
-	Min     *totalBound `json:"min,omitempty"`
-	Max     *totalBound `json:"max"`
-	Display string      `json:"display"`
-}
-
 // MarshalJSON encodes t in the form described above (see the package's
 // JSON forms: kind, exact fraction, display decimal, bounds with their
 // open or closed ends).
