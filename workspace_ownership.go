@@ -96,7 +96,8 @@ type OwnershipReport struct {
 	// Discrepancies lists the individuals whose declared
 	// ownership_percentage or voting_rights_percentage disagrees with the
 	// computed total (see ownership.Discrepancy for the tolerance). The
-	// declared value stays stored as given; reads show the computed one.
+	// declared value stays stored as given; see relation.IndividualView for
+	// what reads show.
 	Discrepancies []ownership.Discrepancy
 	// AssumedVoting lists the ids of the relations, in case order, whose
 	// voting rights are unknown and were counted as their ownership
