@@ -85,7 +85,7 @@ func (t *Total) UnmarshalJSON(data []byte) error {
 	var out Total
 	switch kind {
 	case totalKindExact:
-		if r := parseRat(&l, "value", value); r != nil {
+		if r := parseRat(&l, "value", value, false); r != nil {
 			out = exactTotal(r)
 		}
 	case totalKindRange:
@@ -135,11 +135,12 @@ func decodeBound(l *validation.List, path string, raw json.RawMessage, required 
 	if sub.Len() > 0 {
 		return nil, false
 	}
-	return parseRat(l, validation.Join(path, "value"), value), exclusive
+	return parseRat(l, validation.Join(path, "value"), value, false), exclusive
 }
 
-// parseRat reads a fraction or decimal string such as "200/3" or "42.5".
-func parseRat(l *validation.List, path, s string) *big.Rat {
+// parseRat reads a fraction or decimal string such as "200/3" or "42.5",
+// refusing a negative one unless signed.
+func parseRat(l *validation.List, path, s string, signed bool) *big.Rat {
 	if s == "" {
 		l.Add(path, validation.CodeRequired, "a value is required")
 		return nil
@@ -151,6 +152,10 @@ func parseRat(l *validation.List, path, s string) *big.Rat {
 	r, ok := new(big.Rat).SetString(s)
 	if !ok {
 		l.Add(path, validation.CodeInvalidFormat, "must be a fraction such as 200/3 or a decimal such as 42.5")
+		return nil
+	}
+	if r.Sign() < 0 && !signed {
+		l.Add(path, validation.CodeOutOfRange, "a percentage is not negative")
 		return nil
 	}
 	return r
@@ -330,7 +335,7 @@ func (d *Discrepancy) UnmarshalJSON(data []byte) error {
 	}
 	out := Discrepancy{ID: v.ID, Interest: v.Interest, Declared: v.Declared, Computed: v.Computed, Differs: v.Differs}
 	if v.Difference != nil {
-		out.Difference = parseRat(&l, "difference", *v.Difference)
+		out.Difference = parseRat(&l, "difference", *v.Difference, true)
 	}
 	if err := l.Err(); err != nil {
 		return err

@@ -108,6 +108,7 @@ func TestTotalJSONDecode(t *testing.T) {
 		{"no kind", `{}`, "kind", validation.CodeRequired},
 		{"exact without value", `{"kind":"exact"}`, "value", validation.CodeRequired},
 		{"not a fraction", `{"kind":"exact","value":"two thirds"}`, "value", validation.CodeInvalidFormat},
+		{"negative", `{"kind":"exact","value":"-1/3"}`, "value", validation.CodeOutOfRange},
 		{"exponent", `{"kind":"exact","value":"1e999999999"}`, "value", validation.CodeInvalidFormat},
 		{"bounds out of order", `{"kind":"range","min":{"value":"50"},"max":{"value":"25"}}`, "max", validation.CodeOutOfRange},
 		{"range without min", `{"kind":"range","max":{"value":"25"}}`, "min", validation.CodeRequired},
@@ -270,4 +271,34 @@ func TestEnumText(t *testing.T) {
 	if err := json.Unmarshal([]byte(`"maybe"`), &o); err == nil {
 		t.Error("an invalid outcome decoded")
 	}
+}
+
+// FuzzTotalJSON: whatever decodes encodes, and decodes back to an equal
+// total.
+func FuzzTotalJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"kind":"exact","value":"200/3","display":"66.67"}`,
+		`{"kind":"range","min":{"value":"25","display":"25.00","exclusive":true},"max":{"value":"50","display":"50.00","exclusive":false},"display":"(25.00, 50.00]"}`,
+		`{"kind":"range","min":{"value":"10","exclusive":false},"max":null}`,
+		`{"kind":"closed_loop"}`, `{"kind":"unknown"}`, `{"kind":"exact","value":"-1/0"}`, `[]`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var got ownership.Total
+		if err := json.Unmarshal(data, &got); err != nil {
+			return
+		}
+		out, err := json.Marshal(got)
+		if err != nil {
+			t.Fatalf("decoded %s but cannot encode it: %v", data, err)
+		}
+		var back ownership.Total
+		if err := json.Unmarshal(out, &back); err != nil {
+			t.Fatalf("encoded %s does not decode: %v", out, err)
+		}
+		if !back.Equal(got) {
+			t.Fatalf("round trip of %s gave %s, want %s", data, back, got)
+		}
+	})
 }
