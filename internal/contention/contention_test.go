@@ -2,6 +2,15 @@
 // ordinary contention between operating-system processes sharing one file
 // store: the test binary re-runs itself as worker processes, each making
 // changes to the same case under the default settings.
+//
+// Measured on a shared 2-core machine, 7 runs of
+//
+//	go test -count=1 -v -run Contention ./internal/contention/
+//
+// (one of them with -race): 800 of 800 changes saved in every run, in 3.6
+// to 9.4 s; the slowest single change took 0.3 to 3.7 s (the default
+// retry timeout is 5 s). Without retries about 45 % of the changes give
+// up with ErrConflict.
 package contention_test
 
 import (
