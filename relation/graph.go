@@ -117,8 +117,9 @@ type CompanyView struct {
 //     (the Dotfile API's members, a number or null): the computed total
 //     rounded half away from zero to two decimals when it is an exact
 //     number; otherwise (no main company, a range because of unknown
-//     percentages or bands, a closed loop, an individual holding nothing)
-//     the declared total as stored;
+//     percentages or bands, a closed loop, an individual without relations)
+//     the declared total as stored (relations that do not lead to the
+//     main company give an exact computed total of 0, which is shown);
 //   - the extension members ownership_percentage_detail and
 //     voting_rights_percentage_detail ([TotalDetail]): the declared total
 //     as given, the computed total in full (exact fraction, or min and max
