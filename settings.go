@@ -41,6 +41,9 @@ func (s Settings) compile() (Settings, *customprop.Set, error) {
 	props, err := customprop.NewSet(s.CustomProperties)
 	l.Merge("", err)
 	l.Merge("ownership.policy", s.Ownership.Policy.Validate())
+	if !s.Ownership.AbsentVoting.valid() {
+		l.Add("ownership.absent_voting", validation.CodeInvalidValue, "must be follow_ownership or unknown")
+	}
 	for level, p := range s.ReviewPeriods {
 		path := validation.Join("review_periods", string(level))
 		if !level.Valid() {
