@@ -55,7 +55,7 @@
 // Extensions, under ExtensionPrefix (/v1/x-dossier/), which the Dotfile API
 // does not have:
 //
-//	GET /v1/x-dossier/cases/{id}/ownership          exact totals, beneficial owners, discrepancies
+//	GET /v1/x-dossier/cases/{id}/ownership          the ownership report (dossier.OwnershipReport's JSON)
 //	GET /v1/x-dossier/cases/{id}/events?after=&limit=   the case's audit trail (also after deletion)
 //	GET /v1/x-dossier/outbox?after=&limit=          events not yet delivered, every case (WithoutOutbox removes it)
 //

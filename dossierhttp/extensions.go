@@ -1,72 +1,16 @@
 package dossierhttp
 
 import (
-	"math/big"
 	"net/http"
 	"strconv"
 
 	"github.com/dossierkit/dossier"
 	"github.com/dossierkit/dossier/event"
-	"github.com/dossierkit/dossier/ownership"
 	"github.com/dossierkit/dossier/validation"
 )
 
-// totalJSON is an exact computed percentage: exact is a fraction such as
-// "200/3" (null unless the total is known), min and max bound a total that
-// is a range (max null when unbounded), display is the value rounded to two
-// decimals for people.
-type totalJSON struct {
-	Exact        *string `json:"exact"`
-	Min          *string `json:"min"`
-	Max          *string `json:"max"`
-	MinExclusive bool    `json:"min_exclusive"`
-	MaxExclusive bool    `json:"max_exclusive"`
-	ClosedLoop   bool    `json:"closed_loop"`
-	Display      string  `json:"display"`
-}
-
-func ratString(r *big.Rat) *string {
-	if r == nil {
-		return nil
-	}
-	s := r.RatString()
-	return &s
-}
-
-func totalOf(t ownership.Total) totalJSON {
-	return totalJSON{Exact: ratString(t.Exact()), Min: ratString(t.Min()), Max: ratString(t.Max()),
-		MinExclusive: t.MinExclusive(), MaxExclusive: t.MaxExclusive(), ClosedLoop: t.ClosedLoop(), Display: t.Format(2)}
-}
-
-type holderJSON struct {
-	ID           string    `json:"id"`
-	Ultimate     bool      `json:"ultimate"`
-	Ownership    totalJSON `json:"ownership"`
-	VotingRights totalJSON `json:"voting_rights"`
-}
-
-type ownerJSON struct {
-	holderJSON
-	OwnershipTest    string `json:"ownership_test"`
-	VotingRightsTest string `json:"voting_rights_test"`
-}
-
-type discrepancyJSON struct {
-	ID         string    `json:"id"`
-	Interest   string    `json:"interest"`
-	Declared   string    `json:"declared"`
-	Computed   totalJSON `json:"computed"`
-	Difference *string   `json:"difference"`
-}
-
-type ownershipJSON struct {
-	MainCompanyID    *string           `json:"main_company_id"`
-	Holders          []holderJSON      `json:"holders"`
-	BeneficialOwners []ownerJSON       `json:"beneficial_owners"`
-	Discrepancies    []discrepancyJSON `json:"discrepancies"`
-}
-
-// ownership answers the ownership report of a case (extension).
+// ownership answers the ownership report of a case (extension), in the
+// one JSON form of dossier.OwnershipReport.
 func (h *Handler) ownership(rw http.ResponseWriter, r *http.Request) {
 	id, err := h.caseID(r, "id")
 	if err != nil {
@@ -78,27 +22,7 @@ func (h *Handler) ownership(rw http.ResponseWriter, r *http.Request) {
 		h.fail(rw, r, err)
 		return
 	}
-	out := ownershipJSON{Holders: []holderJSON{}, BeneficialOwners: []ownerJSON{}, Discrepancies: []discrepancyJSON{}}
-	if rep.Result != nil {
-		main := rep.MainCompanyID
-		out.MainCompanyID = &main
-		for _, hid := range rep.Result.Holders() {
-			o, _ := rep.Result.Total(hid, ownership.Ownership)
-			v, _ := rep.Result.Total(hid, ownership.Voting)
-			out.Holders = append(out.Holders, holderJSON{ID: hid, Ultimate: rep.Result.IsUltimate(hid),
-				Ownership: totalOf(o), VotingRights: totalOf(v)})
-		}
-	}
-	for _, a := range rep.BeneficialOwners {
-		out.BeneficialOwners = append(out.BeneficialOwners, ownerJSON{
-			holderJSON:    holderJSON{ID: a.ID, Ultimate: a.Ultimate, Ownership: totalOf(a.Ownership), VotingRights: totalOf(a.Voting)},
-			OwnershipTest: a.OwnershipTest.String(), VotingRightsTest: a.VotingTest.String()})
-	}
-	for _, d := range rep.Discrepancies {
-		out.Discrepancies = append(out.Discrepancies, discrepancyJSON{ID: d.ID, Interest: d.Interest.String(),
-			Declared: d.Declared.String(), Computed: totalOf(d.Computed), Difference: ratString(d.Difference)})
-	}
-	h.writeJSON(rw, r, http.StatusOK, out)
+	h.writeJSON(rw, r, http.StatusOK, rep) // the JSON form documented on dossier.OwnershipReport
 }
 
 // eventsBody is the answer of the event routes: the events in order and

@@ -321,12 +321,15 @@ func TestOwnershipReport(t *testing.T) {
 	f.must(f.do("PATCH", "/v1/cases/"+id+"/relations/"+relID, map[string]any{"ownership_percentage": 66.67,
 		"roles": []string{"shareholder"}}), 200, "PATCH /v1/cases/{caseId}/relations/{caseRelationId}")
 	var rep struct {
-		MainCompanyID string `json:"main_company_id"`
-		Holders       []struct {
+		MainCompany struct {
+			ID string `json:"id"`
+		} `json:"main_company"`
+		Holders []struct {
 			ID        string `json:"id"`
 			Ownership struct {
-				Exact   *string `json:"exact"`
-				Display string  `json:"display"`
+				Kind    string `json:"kind"`
+				Value   string `json:"value"`
+				Display string `json:"display"`
 			} `json:"ownership"`
 		} `json:"holders"`
 		BeneficialOwners []struct {
@@ -335,15 +338,15 @@ func TestOwnershipReport(t *testing.T) {
 		} `json:"beneficial_owners"`
 	}
 	f.must(f.do("GET", "/v1/x-dossier/cases/"+id+"/ownership", nil), 200, "").decode(t, &rep)
-	if rep.MainCompanyID != main["id"] {
-		t.Errorf("main company %s", rep.MainCompanyID)
+	if rep.MainCompany.ID != main["id"] {
+		t.Errorf("main company %s", rep.MainCompany.ID)
 	}
 	found := false
 	for _, h := range rep.Holders {
 		if h.ID == ada["id"] {
 			found = true
-			if h.Ownership.Exact == nil || *h.Ownership.Exact != "6667/100" {
-				t.Errorf("Ada's exact total %v (%s), want 6667/100", h.Ownership.Exact, h.Ownership.Display)
+			if h.Ownership.Kind != "exact" || h.Ownership.Value != "6667/100" || h.Ownership.Display != "66.67" {
+				t.Errorf("Ada's total %+v, want exact 6667/100 (66.67)", h.Ownership)
 			}
 		}
 	}
