@@ -355,3 +355,55 @@ func TestOwnershipReport(t *testing.T) {
 	}
 	f.must(f.do("GET", "/v1/x-dossier/cases/nope/ownership", nil), 404, "")
 }
+
+// TestBandsOverHTTP: a banded stake goes in and comes out in the extension
+// member ownership_percentage_band, with ownership_percentage null, and
+// every answer still validates against the published description; the
+// ownership report gives the band's total as a range with its open end.
+func TestBandsOverHTTP(t *testing.T) {
+	f := newFixture(t)
+	id := f.createCase("Banded")["id"].(string)
+	f.must(f.do("POST", "/v1/companies", map[string]any{"case_id": id, "name": "Main"}), 201, "POST /v1/companies")
+	var ada map[string]any
+	f.must(f.do("POST", "/v1/individuals", map[string]any{"case_id": id, "first_name": "Ada", "last_name": "L"}), 201, "POST /v1/individuals").decode(t, &ada)
+	relID := ada["relations"].([]any)[0].(map[string]any)["id"].(string)
+
+	var rel map[string]any
+	f.must(f.do("PATCH", "/v1/cases/"+id+"/relations/"+relID, map[string]any{
+		"ownership_percentage_band": map[string]any{"exclusive_minimum": 25, "maximum": 50},
+		"roles":                     []string{"shareholder"},
+	}), 200, "PATCH /v1/cases/{caseId}/relations/{caseRelationId}").decode(t, &rel)
+	if rel["ownership_percentage"] != nil {
+		t.Errorf("ownership_percentage = %v, want null for a band", rel["ownership_percentage"])
+	}
+	band, _ := rel["ownership_percentage_band"].(map[string]any)
+	if band["exclusive_minimum"] != 25.0 || band["maximum"] != 50.0 || band["minimum"] != nil || band["exclusive_maximum"] != nil {
+		t.Errorf("ownership_percentage_band = %v, want exclusive_minimum 25 and maximum 50", rel["ownership_percentage_band"])
+	}
+
+	var rep struct {
+		BeneficialOwners []struct {
+			ID        string `json:"id"`
+			Ownership struct {
+				Kind string `json:"kind"`
+				Min  struct {
+					Value     string `json:"value"`
+					Exclusive bool   `json:"exclusive"`
+				} `json:"min"`
+			} `json:"ownership"`
+			OwnershipTest string `json:"ownership_test"`
+		} `json:"beneficial_owners"`
+	}
+	f.must(f.do("GET", "/v1/x-dossier/cases/"+id+"/ownership", nil), 200, "").decode(t, &rep)
+	// (25, 50] passes a "25 % or more" test for certain: every value in it does.
+	if len(rep.BeneficialOwners) != 1 || rep.BeneficialOwners[0].Ownership.Kind != "range" ||
+		rep.BeneficialOwners[0].Ownership.Min.Value != "25" || !rep.BeneficialOwners[0].Ownership.Min.Exclusive ||
+		rep.BeneficialOwners[0].OwnershipTest != "yes" {
+		t.Errorf("beneficial owners %+v", rep.BeneficialOwners)
+	}
+
+	// A band in the plain member, or both members, is refused with a path.
+	f.must(f.do("PATCH", "/v1/cases/"+id+"/relations/"+relID, map[string]any{
+		"ownership_percentage": 30, "ownership_percentage_band": map[string]any{"minimum": 25, "maximum": 50},
+	}), 400, "")
+}
