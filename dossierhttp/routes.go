@@ -34,16 +34,20 @@ func (h *Handler) routes() {
 	m.HandleFunc("PATCH /v1/cases/{caseId}/relations/{caseRelationId}", h.updateRelation)
 	m.HandleFunc("DELETE /v1/cases/{caseId}/relations/{caseRelationId}", h.deleteRelation)
 
-	m.HandleFunc("GET /v1/companies", h.listCompanies)
-	m.HandleFunc("POST /v1/companies", h.createCompany)
-	m.HandleFunc("GET /v1/companies/{id}", h.getCompany)
-	m.HandleFunc("PATCH /v1/companies/{id}", h.updateCompany)
-	m.HandleFunc("DELETE /v1/companies/{id}", h.deleteCompany)
-	m.HandleFunc("GET /v1/individuals", h.listIndividuals)
-	m.HandleFunc("POST /v1/individuals", h.createIndividual)
-	m.HandleFunc("GET /v1/individuals/{id}", h.getIndividual)
-	m.HandleFunc("PATCH /v1/individuals/{id}", h.updateIndividual)
-	m.HandleFunc("DELETE /v1/individuals/{id}", h.deleteIndividual)
+	entityRoutes[entity.CompanyInput, entity.CompanyUpdate, relation.CompanyView]{
+		h: h, path: "/v1/companies", members: companyMembers,
+		caseIDOf: func(in *entity.CompanyInput) string { return in.CaseID },
+		idOf:     func(v *relation.CompanyView) string { return v.ID },
+		add:      h.w.AddCompany, get: h.w.GetCompany, update: h.w.UpdateCompany, remove: h.w.DeleteCompany,
+		list: h.w.ListCompanies,
+	}.register(m)
+	entityRoutes[entity.IndividualInput, entity.IndividualUpdate, relation.IndividualView]{
+		h: h, path: "/v1/individuals", members: individualMembers,
+		caseIDOf: func(in *entity.IndividualInput) string { return in.CaseID },
+		idOf:     func(v *relation.IndividualView) string { return v.ID },
+		add:      h.w.AddIndividual, get: h.w.GetIndividual, update: h.w.UpdateIndividual, remove: h.w.DeleteIndividual,
+		list: h.w.ListIndividuals,
+	}.register(m)
 
 	m.HandleFunc("GET /v1/checks", h.listChecks)
 	m.HandleFunc("GET /v1/checks/{type}/{id}", h.getCheck)
@@ -360,184 +364,6 @@ func (h *Handler) deleteRelation(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rw.WriteHeader(http.StatusNoContent)
-}
-
-// --- companies and individuals ---
-
-func (h *Handler) createCompany(rw http.ResponseWriter, r *http.Request) {
-	var in entity.CompanyInput
-	if err := h.readBody(r, &in); err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	if in.CaseID == "" {
-		h.fail(rw, r, validation.New("case_id", validation.CodeRequired, "case_id is required"))
-		return
-	}
-	ctx, err := conditional(r)
-	if err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	v, err := h.w.AddCompany(ctx, in.CaseID, in)
-	if err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	h.writeEntity(rw, r, http.StatusCreated, v.ID, v, companyMembers)
-}
-
-func (h *Handler) getCompany(rw http.ResponseWriter, r *http.Request) {
-	v, err := h.w.GetCompany(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	h.writeEntity(rw, r, http.StatusOK, v.ID, v, companyMembers)
-}
-
-func (h *Handler) updateCompany(rw http.ResponseWriter, r *http.Request) {
-	var u entity.CompanyUpdate
-	if err := h.readBody(r, &u); err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	ctx, err := conditional(r)
-	if err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	v, err := h.w.UpdateCompany(ctx, r.PathValue("id"), u)
-	if err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	h.writeEntity(rw, r, http.StatusOK, v.ID, v, companyMembers)
-}
-
-func (h *Handler) deleteCompany(rw http.ResponseWriter, r *http.Request) {
-	ctx, err := conditional(r)
-	if err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	if err := h.w.DeleteCompany(ctx, r.PathValue("id")); err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	rw.WriteHeader(http.StatusNoContent)
-}
-
-func (h *Handler) listCompanies(rw http.ResponseWriter, r *http.Request) {
-	caseID, pg, err := entityListQuery(r)
-	if err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	id, err := h.w.GetCase(r.Context(), caseID)
-	if err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	all, err := h.w.ListCompanies(r.Context(), id.ID)
-	if err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	out, err := wireList(all, companyMembers, func(o *wireObject, _ *relation.CompanyView) error { return o.set("case_id", id.ID) })
-	if err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	h.writeJSON(rw, r, http.StatusOK, pageOf(out, pg))
-}
-
-func (h *Handler) createIndividual(rw http.ResponseWriter, r *http.Request) {
-	var in entity.IndividualInput
-	if err := h.readBody(r, &in); err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	if in.CaseID == "" {
-		h.fail(rw, r, validation.New("case_id", validation.CodeRequired, "case_id is required"))
-		return
-	}
-	ctx, err := conditional(r)
-	if err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	v, err := h.w.AddIndividual(ctx, in.CaseID, in)
-	if err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	h.writeEntity(rw, r, http.StatusCreated, v.ID, v, individualMembers)
-}
-
-func (h *Handler) getIndividual(rw http.ResponseWriter, r *http.Request) {
-	v, err := h.w.GetIndividual(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	h.writeEntity(rw, r, http.StatusOK, v.ID, v, individualMembers)
-}
-
-func (h *Handler) updateIndividual(rw http.ResponseWriter, r *http.Request) {
-	var u entity.IndividualUpdate
-	if err := h.readBody(r, &u); err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	ctx, err := conditional(r)
-	if err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	v, err := h.w.UpdateIndividual(ctx, r.PathValue("id"), u)
-	if err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	h.writeEntity(rw, r, http.StatusOK, v.ID, v, individualMembers)
-}
-
-func (h *Handler) deleteIndividual(rw http.ResponseWriter, r *http.Request) {
-	ctx, err := conditional(r)
-	if err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	if err := h.w.DeleteIndividual(ctx, r.PathValue("id")); err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	rw.WriteHeader(http.StatusNoContent)
-}
-
-func (h *Handler) listIndividuals(rw http.ResponseWriter, r *http.Request) {
-	caseID, pg, err := entityListQuery(r)
-	if err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	c, err := h.w.GetCase(r.Context(), caseID)
-	if err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	all, err := h.w.ListIndividuals(r.Context(), c.ID)
-	if err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	out, err := wireList(all, individualMembers, func(o *wireObject, _ *relation.IndividualView) error { return o.set("case_id", c.ID) })
-	if err != nil {
-		h.fail(rw, r, err)
-		return
-	}
-	h.writeJSON(rw, r, http.StatusOK, pageOf(out, pg))
 }
 
 // --- checks ---
