@@ -278,7 +278,7 @@ func TestEntitiesRelationsChecks(t *testing.T) {
 	// affiliated company's default relation carries no percentage.
 	var own map[string]any
 	f.must(f.do("GET", "/v1/x-dossier/cases/"+id+"/ownership", nil), 200, "").decode(t, &own)
-	if own["main_company_id"] != main["id"] {
+	if mc, _ := own["main_company"].(map[string]any); mc["id"] != main["id"] {
 		t.Errorf("ownership report %v", own)
 	}
 
