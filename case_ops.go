@@ -36,6 +36,13 @@ type CreateCaseInput struct {
 	// CustomProperties sets values of the workspace's case custom
 	// properties; each is validated against its definition.
 	CustomProperties customprop.Patch `json:"custom_properties,omitempty"`
+	// AssigneeID is the host's id of the user the case is assigned to
+	// ("" or null for nobody).
+	AssigneeID string `json:"assignee_id,omitempty"`
+	// Tags are ids or labels of tags of the workspace's catalogue (labels
+	// compared without regard to case); a tag not in the catalogue is
+	// refused.
+	Tags []string `json:"tags,omitempty"`
 }
 
 // UnmarshalJSON decodes the create payload, reporting every problem at once
@@ -43,13 +50,16 @@ type CreateCaseInput struct {
 // *validation.Error.
 func (in *CreateCaseInput) UnmarshalJSON(data []byte) error {
 	var v CreateCaseInput
-	var ext *string
+	var ext, assignee *string
 	if err := decodeChecked(data, map[string]any{
 		"name": &v.Name, "external_id": &ext, "status": &v.Status, "metadata": &v.Metadata,
-		"custom_properties": &v.CustomProperties,
+		"custom_properties": &v.CustomProperties, "assignee_id": &assignee, "tags": &v.Tags,
 	}, func(l *validation.List) {
 		if ext != nil {
 			v.ExternalID = *ext
+		}
+		if assignee != nil {
+			v.AssigneeID = *assignee
 		}
 		v.checkInput(l)
 	}); err != nil {
@@ -69,6 +79,9 @@ func (in CreateCaseInput) checkInput(l *validation.List) {
 	}
 	if in.Status != "" {
 		validateSettableStatus(l, in.Status, "create")
+	}
+	if in.AssigneeID != "" {
+		cases.ValidateAssigneeID(l, in.AssigneeID)
 	}
 	l.Merge("", in.Metadata.Validate())
 }
@@ -90,6 +103,10 @@ type UpdateCaseInput struct {
 	// CustomProperties is a partial write: keys present are set, keys set
 	// to null are removed, absent keys are untouched.
 	CustomProperties customprop.Patch `json:"custom_properties,omitempty"`
+	// AssigneeID, when present, assigns the case to this user id; null
+	// unassigns it. A change records a Case.Updated event with sub-event
+	// Case.AssigneeUpdated.
+	AssigneeID patch.Field[string] `json:"assignee_id,omitzero"`
 }
 
 // UnmarshalJSON decodes the update payload, reporting every problem at once
@@ -98,8 +115,11 @@ func (in *UpdateCaseInput) UnmarshalJSON(data []byte) error {
 	var v UpdateCaseInput
 	if err := decodeChecked(data, map[string]any{
 		"name": &v.Name, "external_id": &v.ExternalID, "status": &v.Status, "metadata": &v.Metadata,
-		"custom_properties": &v.CustomProperties,
+		"custom_properties": &v.CustomProperties, "assignee_id": &v.AssigneeID,
 	}, func(l *validation.List) {
+		if a, ok := v.AssigneeID.Get(); ok {
+			cases.ValidateAssigneeID(l, a)
+		}
 		if v.Name.IsNull() {
 			l.Add("name", validation.CodeRequired, "name cannot be null")
 		} else if name, ok := v.Name.Get(); ok {
@@ -209,9 +229,17 @@ func (w *Workspace) newCaseRecord(ctx context.Context, in CreateCaseInput) (*sto
 		status = cases.StatusOpen
 	}
 	validateSettableStatus(&l, status, "create")
+	if in.AssigneeID != "" {
+		cases.ValidateAssigneeID(&l, in.AssigneeID)
+	}
 	l.Merge("", in.Metadata.Validate())
 	props, err := w.props.Apply(customprop.TargetCase, nil, in.CustomProperties)
 	l.Merge("", err)
+	tags, err := w.settings.Tags.Resolve("tags", in.Tags)
+	l.Merge("", err)
+	if len(tags) == 0 {
+		tags = nil
+	}
 	if err := l.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -223,8 +251,11 @@ func (w *Workspace) newCaseRecord(ctx context.Context, in CreateCaseInput) (*sto
 		Status:           status,
 		Metadata:         in.Metadata.Clone(),
 		CustomProperties: props,
+		AssigneeID:       in.AssigneeID,
+		Tags:             tags,
 		CreatedAt:        now,
 		UpdatedAt:        now,
+		LastActivityAt:   now,
 	}, w.rules, w.actorOf(ctx), w.newID)
 	return rec, events, nil
 }
@@ -278,6 +309,9 @@ func (w *Workspace) UpdateCase(ctx context.Context, caseID string, in UpdateCase
 	if ext, ok := in.ExternalID.Get(); ok {
 		cases.ValidateExternalID(&l, ext)
 	}
+	if a, ok := in.AssigneeID.Get(); ok {
+		cases.ValidateAssigneeID(&l, a)
+	}
 	status, setStatus := in.Status.Get()
 	if in.Status.IsNull() {
 		l.Add("status", validation.CodeRequired, "status cannot be null")
@@ -294,7 +328,7 @@ func (w *Workspace) UpdateCase(ctx context.Context, caseID string, in UpdateCase
 		l.Merge("", err)
 		return nil, l.Err()
 	}
-	if !in.Name.Present() && !in.ExternalID.Present() && !in.Status.Present() && !in.Metadata.Present() && len(in.CustomProperties) == 0 {
+	if !in.Name.Present() && !in.ExternalID.Present() && !in.Status.Present() && !in.Metadata.Present() && !in.AssigneeID.Present() && len(in.CustomProperties) == 0 {
 		return w.GetCaseByID(ctx, caseID)
 	}
 	rec, err := w.change(ctx, caseID, func(ch *casefile.Change) error {
@@ -313,6 +347,9 @@ func (w *Workspace) UpdateCase(ctx context.Context, caseID string, in UpdateCase
 		}
 		if in.Metadata.Present() {
 			c.Metadata = md.Clone()
+		}
+		if in.AssigneeID.Present() {
+			c.AssigneeID, _ = in.AssigneeID.Get()
 		}
 		if len(in.CustomProperties) > 0 {
 			props, err := w.props.Apply(customprop.TargetCase, c.CustomProperties, in.CustomProperties)

@@ -114,7 +114,7 @@ func New(store storage.Store, settings Settings, opts ...Option) (*Workspace, er
 	if w.optErr != nil {
 		return nil, fmt.Errorf("dossier: options: %w", w.optErr)
 	}
-	w.views = views{props: props, ownership: s.Ownership}
+	w.views = views{props: props, ownership: s.Ownership, tags: s.Tags}
 	w.rules = &casefile.Rules{Views: w.views, ReviewPeriods: s.ReviewPeriods, Properties: props}
 	return w, nil
 }

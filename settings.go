@@ -2,6 +2,7 @@ package dossier
 
 import (
 	"maps"
+	"slices"
 
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/customprop"
@@ -32,6 +33,26 @@ type Settings struct {
 	CustomProperties []customprop.Definition
 	// Ownership configures total interests and beneficial owners.
 	Ownership OwnershipSettings
+	// Tags is the workspace's tag catalogue: the tags cases may carry
+	// (see cases.TagCatalog for creating, renaming and deleting them).
+	// The catalogue lives here, in the settings the host keeps, not in
+	// the store: a host that changes it saves the new settings and makes
+	// a new Workspace with them (New is cheap), and every instance that
+	// serves the workspace must be given the same settings. Cases keep
+	// the ids of their tags, so a renamed tag shows its new label on every
+	// case and a deleted tag disappears from every case's tags.
+	Tags cases.TagCatalog
+	// MaxTags is the size limit of Tags; 0 means cases.DefaultMaxTags
+	// (200).
+	MaxTags int
+}
+
+// maxTags is the effective size limit of the tag catalogue.
+func (s Settings) maxTags() int {
+	if s.MaxTags <= 0 {
+		return cases.DefaultMaxTags
+	}
+	return s.MaxTags
 }
 
 // compile validates s and returns a private copy and the compiled custom
@@ -41,6 +62,10 @@ func (s Settings) compile() (Settings, *customprop.Set, error) {
 	props, err := customprop.NewSet(s.CustomProperties)
 	l.Merge("", err)
 	l.Merge("ownership.policy", s.Ownership.Policy.Validate())
+	if s.MaxTags < 0 {
+		l.Add("max_tags", validation.CodeOutOfRange, "max_tags must not be negative")
+	}
+	l.Merge("", s.Tags.Validate(s.maxTags()))
 	for level, p := range s.ReviewPeriods {
 		path := validation.Join("review_periods", string(level))
 		if !level.Valid() {
@@ -59,6 +84,7 @@ func (s Settings) compile() (Settings, *customprop.Set, error) {
 func (s Settings) clone() Settings {
 	c := s
 	c.ReviewPeriods = maps.Clone(s.ReviewPeriods)
+	c.Tags = slices.Clone(s.Tags)
 	c.CustomProperties = nil
 	for _, d := range s.CustomProperties {
 		c.CustomProperties = append(c.CustomProperties, d.Clone())

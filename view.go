@@ -19,6 +19,7 @@ import (
 type views struct {
 	props     *customprop.Set
 	ownership OwnershipSettings
+	tags      cases.TagCatalog
 }
 
 // visible returns vals without the values of archived (or unknown) custom
@@ -27,10 +28,16 @@ func (v views) visible(target customprop.Target, vals customprop.Values) customp
 	return v.props.Visible(target, vals)
 }
 
-// Case returns c as reads return it.
+// Case returns c as reads return it: archived custom property values
+// hidden, tag ids replaced by their labels (tags deleted from the
+// catalogue left out).
 func (v views) Case(c cases.Case) *cases.Case {
 	c = c.Clone()
 	c.CustomProperties = v.visible(customprop.TargetCase, c.CustomProperties)
+	c.Tags = v.tags.Labels(c.Tags)
+	if c.LastActivityAt.IsZero() {
+		c.LastActivityAt = c.UpdatedAt
+	}
 	return &c
 }
 

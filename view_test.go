@@ -118,7 +118,8 @@ func TestEveryReadHidesArchivedProperties(t *testing.T) {
 	for i := range defs {
 		defs[i].ArchivedAt = &archived
 	}
-	w, err := dossier.New(store, dossier.Settings{CustomProperties: defs}, dossier.WithClock(clock.Now), dossier.WithIDGenerator(ids))
+	w, err := dossier.New(store, dossier.Settings{CustomProperties: defs, Tags: cases.TagCatalog{{ID: "tag-1", Label: "VIP"}}},
+		dossier.WithClock(clock.Now), dossier.WithIDGenerator(ids))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,6 +148,12 @@ func TestEveryReadHidesArchivedProperties(t *testing.T) {
 		},
 		"ReviewCase": func() []any {
 			r, err := w.ReviewCase(ctx, c.ID, dossier.ReviewInput{Status: cases.ReviewApproved, NextReviewAt: patch.Value(cases.Date{Year: 2026, Month: 3, Day: 3})})
+			return []any{r, err}
+		},
+		"SetCaseTags": func() []any { r, err := w.SetCaseTags(ctx, c.ID, []string{"vip"}); return []any{r, err} },
+		"AddCaseTags": func() []any { r, err := w.AddCaseTags(ctx, c.ID, []string{"tag-1"}); return []any{r, err} },
+		"RemoveCaseTags": func() []any {
+			r, err := w.RemoveCaseTags(ctx, c.ID, []string{"VIP"})
 			return []any{r, err}
 		},
 		"ListCases": func() []any { r, err := w.ListCases(ctx, dossier.ListOptions{}); return []any{r, err} },

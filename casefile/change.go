@@ -107,13 +107,14 @@ func (c *Change) Revert() {
 
 // Finish derives the computed fields of the record (flags and actions from
 // the checks, the current risk, a computed next review date), stamps the
-// case's updated_at, and returns the events that describe the change. When
+// case's updated_at and last_activity_at, and returns the events that describe the change. When
 // the change changed nothing (an update that sets what was already there),
 // it reverts the record and returns changed = false: there is nothing to
 // save and nothing to record.
 func (c *Change) Finish() (events []event.Event, changed bool) {
 	c.derive()
 	c.rec.Case.UpdatedAt = c.now
+	c.rec.Case.LastActivityAt = c.now
 	events, changed = c.events()
 	if !changed && !c.dirty {
 		c.Revert()

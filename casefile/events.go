@@ -34,6 +34,8 @@ var caseAspects = []struct {
 	{event.ContactHasActionsUpdated, []string{"contact_has_actions"}},
 	{event.ReviewerHasActionsUpdated, []string{"reviewer_has_actions"}},
 	{event.FlagsUpdated, []string{"flags"}},
+	{event.TagsUpdated, []string{"tags"}},
+	{event.AssigneeUpdated, []string{"assignee_id"}},
 }
 
 // checkEvent names the event of a check that was created (existed false),
@@ -258,8 +260,8 @@ func mustJSON(v any) json.RawMessage {
 // member and returns the members that differ, named prefix+member, with
 // their previous and next values (null when absent), in member name order.
 // The members of "custom_properties" are compared one by one
-// ("custom_properties.<key>"). updated_at, which every change stamps, is
-// not a change. Values are compared as written: 10 and 10.0 differ; null,
+// ("custom_properties.<key>"). updated_at and last_activity_at, which
+// every change stamps, are not changes. Values are compared as written: 10 and 10.0 differ; null,
 // {} and [] are all "empty" and equal.
 func fieldChanges(prefix string, before, after any) []event.FieldChange {
 	return diffObjects(prefix, mustJSON(before), mustJSON(after), true)
@@ -281,7 +283,7 @@ func diffObjects(prefix string, before, after json.RawMessage, top bool) []event
 	slices.Sort(names)
 	var out []event.FieldChange
 	for _, k := range names {
-		if top && k == "updated_at" {
+		if top && (k == "updated_at" || k == "last_activity_at") {
 			continue
 		}
 		b, a := mb[k], ma[k]

@@ -60,6 +60,8 @@ const (
 	ContactHasActionsUpdated  SubEvent = "Case.ContactHasActionsUpdated"
 	ReviewerHasActionsUpdated SubEvent = "Case.ReviewerHasActionsUpdated"
 	FlagsUpdated              SubEvent = "Case.FlagsUpdated"
+	TagsUpdated               SubEvent = "Case.TagsUpdated"
+	AssigneeUpdated           SubEvent = "Case.AssigneeUpdated"
 )
 
 // ActorType says what kind of party made a change.
