@@ -65,6 +65,9 @@ type Company struct {
 	// IsRelevant is true unless the company was marked as not relevant to
 	// the case; its checks then do not count towards the case flags.
 	IsRelevant bool `json:"is_relevant"`
+	// CompanyDetails holds the legal form code, classifications, bank
+	// account, share capital and tax and employer identification numbers.
+	CompanyDetails
 	// CustomProperties are the values of the workspace's custom properties
 	// of target company, validated against their definitions when written.
 	CustomProperties customprop.Values `json:"custom_properties,omitempty"`
@@ -76,6 +79,7 @@ type Company struct {
 // Clone returns a deep copy of c.
 func (c Company) Clone() Company {
 	c.CustomProperties = c.CustomProperties.Clone()
+	c.CompanyDetails = c.CompanyDetails.Clone()
 	return c
 }
 
@@ -105,6 +109,7 @@ func (c Company) validateFields(l *validation.List, now time.Time) {
 	checkText(l, "legal_form", c.LegalForm, MaxTextLen, false)
 	c.Address.validate(l, "address")
 	checkWebURL(l, "website_url", c.WebsiteURL)
+	c.CompanyDetails.validate(l)
 }
 
 // CompanyInput describes a company to create. Its JSON form is the body of
@@ -129,6 +134,10 @@ type CompanyInput struct {
 	WebsiteURL string        `json:"website_url,omitempty"`
 	// IsRelevant defaults to true when nil.
 	IsRelevant *bool `json:"is_relevant,omitempty"`
+	// CompanyDetails are the further fields (legal form code, banking
+	// information, ...); IBAN and BIC are normalised (spaces removed,
+	// upper case) before they are checked.
+	CompanyDetails
 	// CustomProperties are written as a partial object: null removes a key.
 	// They are validated against the workspace's definitions by the
 	// operation that creates the company (see package relation).
@@ -145,7 +154,7 @@ type CompanyInput struct {
 // *validation.Error.
 func (in *CompanyInput) UnmarshalJSON(data []byte) error {
 	var v CompanyInput
-	if err := patch.DecodeObject(data, map[string]any{
+	fields := map[string]any{
 		"case_id": &v.CaseID, "type": &v.Type, "name": &v.Name,
 		"commercial_name": &v.CommercialName, "registration_number": &v.RegistrationNumber,
 		"registration_date": &v.RegistrationDate, "country": &v.Country,
@@ -153,7 +162,9 @@ func (in *CompanyInput) UnmarshalJSON(data []byte) error {
 		"address": (*inputAddress)(&v.Address), "website_url": &v.WebsiteURL,
 		"is_relevant": &v.IsRelevant, "custom_properties": &v.CustomProperties,
 		"relations": (*inputLinks)(&v.Relations),
-	}); err != nil {
+	}
+	v.CompanyDetails.decodeFields(fields)
+	if err := patch.DecodeObject(data, fields); err != nil {
 		return err
 	}
 	*in = v
@@ -180,9 +191,11 @@ func NewCompany(id string, in CompanyInput, now time.Time) (Company, error) {
 		Address:            in.Address,
 		WebsiteURL:         in.WebsiteURL,
 		IsRelevant:         in.IsRelevant == nil || *in.IsRelevant,
+		CompanyDetails:     in.CompanyDetails.Clone(),
 		CreatedAt:          now,
 		UpdatedAt:          now,
 	}
+	c.CompanyDetails.normalize()
 	if c.Type == "" {
 		c.Type = CompanyMain
 	}
@@ -236,6 +249,9 @@ type CompanyUpdate struct {
 	Address            patch.Field[AddressUpdate] `json:"address,omitzero"`
 	WebsiteURL         patch.Field[string]        `json:"website_url,omitzero"`
 	IsRelevant         patch.Field[bool]          `json:"is_relevant,omitzero"`
+	// CompanyDetailsUpdate updates the further fields (legal form code,
+	// banking information, ...).
+	CompanyDetailsUpdate
 	// CustomProperties is a partial write: keys present are set, null
 	// removes, absent keys are kept. It is validated against the
 	// workspace's definitions by the operation (see package relation).
@@ -246,13 +262,15 @@ type CompanyUpdate struct {
 // reporting every problem at once as a *validation.Error.
 func (u *CompanyUpdate) UnmarshalJSON(data []byte) error {
 	var v CompanyUpdate
-	if err := patch.DecodeObject(data, map[string]any{
+	fields := map[string]any{
 		"type": &v.Type, "name": &v.Name, "commercial_name": &v.CommercialName,
 		"registration_number": &v.RegistrationNumber, "registration_date": &v.RegistrationDate,
 		"country": &v.Country, "legal_form": &v.LegalForm, "status": &v.Status,
 		"address": &v.Address, "website_url": &v.WebsiteURL, "is_relevant": &v.IsRelevant,
 		"custom_properties": &v.CustomProperties,
-	}); err != nil {
+	}
+	v.CompanyDetailsUpdate.decodeFields(fields)
+	if err := patch.DecodeObject(data, fields); err != nil {
 		return err
 	}
 	*u = v
@@ -284,6 +302,7 @@ func (c Company) Update(u CompanyUpdate, now time.Time) (Company, error) {
 	}
 	out.Address = applyAddress(u.Address, c.Address)
 	out.WebsiteURL = apply(u.WebsiteURL, c.WebsiteURL)
+	out.CompanyDetails = u.CompanyDetailsUpdate.apply(c.CompanyDetails)
 	if b, ok := u.IsRelevant.Get(); ok {
 		out.IsRelevant = b
 	}
