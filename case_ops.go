@@ -12,6 +12,7 @@ import (
 	"github.com/dossierkit/dossier/casefile"
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/customprop"
+	"github.com/dossierkit/dossier/entity"
 	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/internal/jsonobj"
 	"github.com/dossierkit/dossier/patch"
@@ -43,6 +44,22 @@ type CreateCaseInput struct {
 	// compared without regard to case); a tag not in the catalogue is
 	// refused.
 	Tags []string `json:"tags,omitempty"`
+	// Companies and Individuals create the case's whole graph in the same
+	// atomic write, as the Dotfile API's case creation does. A company may
+	// carry a ref; each relation of an entity names the company it relates
+	// to by source_company_ref (the ref of a company of the payload). A
+	// relation without source_company_ref relates to the main company (the
+	// payload's first company of type main, or without a type). An entity
+	// given relations gets exactly those; an entity given none is linked
+	// to the main company with unknown percentages (the rule of
+	// AddCompany and AddIndividual); the main company itself gets none.
+	// The graph is validated whole (every rule of package relation: one
+	// main company, stakes at most 100 %, every entity connected) and
+	// every problem is reported at once, with paths such as
+	// "individuals[3].relations[0].ownership_percentage". At most
+	// MaxGraphEntities entities.
+	Companies   []entity.CompanyInput    `json:"companies,omitempty"`
+	Individuals []entity.IndividualInput `json:"individuals,omitempty"`
 }
 
 // UnmarshalJSON decodes the create payload, reporting every problem at once
@@ -54,6 +71,7 @@ func (in *CreateCaseInput) UnmarshalJSON(data []byte) error {
 	if err := decodeChecked(data, map[string]any{
 		"name": &v.Name, "external_id": &ext, "status": &v.Status, "metadata": &v.Metadata,
 		"custom_properties": &v.CustomProperties, "assignee_id": &assignee, "tags": &v.Tags,
+		"companies": &v.Companies, "individuals": &v.Individuals,
 	}, func(l *validation.List) {
 		if ext != nil {
 			v.ExternalID = *ext
@@ -205,7 +223,36 @@ func (in *ReviewInput) UnmarshalJSON(data []byte) error {
 // concurrent creates cannot both win).
 func (w *Workspace) CreateCase(ctx context.Context, in CreateCaseInput) (*cases.Case, error) {
 	rec, events, err := w.newCaseRecord(ctx, in)
-	if err != nil {
+	if len(in.Companies)+len(in.Individuals) > 0 {
+		// The graph's problems are reported with those of the case.
+		var verr *validation.Error
+		if err != nil && !errors.As(err, &verr) {
+			return nil, err
+		}
+		now := w.now()
+		if rec == nil {
+			rec = &storage.Record{}
+		} else {
+			now = rec.Case.CreatedAt
+		}
+		ch := casefile.Begin(rec, w.rules, now, w.actorOf(ctx), w.newID)
+		if _, gerr := w.buildGraph(ch, in.Companies, in.Individuals); gerr != nil {
+			var gverr *validation.Error
+			if !errors.As(gerr, &gverr) {
+				return nil, gerr
+			}
+			var l validation.List
+			l.Merge("", err)
+			l.Merge("", gerr)
+			return nil, l.Err()
+		}
+		if err != nil {
+			return nil, err
+		}
+		more, _ := ch.Finish()
+		events = append(events, more...)
+		rec = ch.Record()
+	} else if err != nil {
 		return nil, err
 	}
 	saved, err := w.store.Create(ctx, rec, events...)

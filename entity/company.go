@@ -120,6 +120,11 @@ type CompanyInput struct {
 	// CaseID is optional: the case is given to the create call itself. When
 	// set, it must name that case (the Dotfile API's payload carries it).
 	CaseID string `json:"case_id,omitempty"`
+	// Ref names the company within one call that creates many entities
+	// (case creation with a whole graph, a bulk import), for the
+	// source_company_ref of other entities' relations; it is not stored
+	// and is refused where a single company is added.
+	Ref string `json:"ref,omitempty"`
 	// Type defaults to CompanyMain when empty, as in the Dotfile API.
 	Type               CompanyType `json:"type,omitempty"`
 	Name               string      `json:"name"`
@@ -161,7 +166,7 @@ func (in *CompanyInput) UnmarshalJSON(data []byte) error {
 		"legal_form": &v.LegalForm, "status": &v.Status,
 		"address": (*inputAddress)(&v.Address), "website_url": &v.WebsiteURL,
 		"is_relevant": &v.IsRelevant, "custom_properties": &v.CustomProperties,
-		"relations": (*inputLinks)(&v.Relations),
+		"relations": (*inputLinks)(&v.Relations), "ref": &v.Ref,
 	}
 	v.CompanyDetails.decodeFields(fields)
 	if err := patch.DecodeObject(data, fields); err != nil {

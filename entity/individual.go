@@ -171,7 +171,12 @@ func (i Individual) validateFields(l *validation.List, now time.Time) {
 type IndividualInput struct {
 	// CaseID is optional: the case is given to the create call itself. When
 	// set, it must name that case (the Dotfile API's payload carries it).
-	CaseID        string   `json:"case_id,omitempty"`
+	CaseID string `json:"case_id,omitempty"`
+	// Ref names the individual within one call that creates many
+	// entities; it is not stored (individuals are never the target of a
+	// source_company_ref) and is refused where a single individual is
+	// added.
+	Ref           string   `json:"ref,omitempty"`
 	FirstName     string   `json:"first_name,omitempty"`
 	MiddleName    string   `json:"middle_name,omitempty"`
 	LastName      string   `json:"last_name,omitempty"`
@@ -228,6 +233,7 @@ func (in *IndividualInput) UnmarshalJSON(data []byte) error {
 		"is_delegator": &v.IsDelegator, "is_signatory": &v.IsSignatory, "is_relevant": &v.IsRelevant,
 		"ownership_percentage": &v.OwnershipPercentage, "voting_rights_percentage": &v.VotingRightsPercentage,
 		"custom_properties": &v.CustomProperties, "relations": (*inputLinks)(&v.Relations),
+		"ref": &v.Ref,
 	}
 	v.IndividualDetails.decodeFields(fields)
 	if err := patch.DecodeObject(data, fields); err != nil {

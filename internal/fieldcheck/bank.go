@@ -20,7 +20,6 @@ var ibanLengths = map[string]int{
 // MaxIBANLength is the longest IBAN ISO 13616 allows.
 const MaxIBANLength = 34
 
-
 // IBAN checks s as an IBAN in its electronic form (ISO 13616): upper-case
 // letters and digits only, no spaces; a country of the SWIFT IBAN Registry;
 // that country's length; two check digits; and the ISO 7064 MOD 97-10
