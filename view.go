@@ -80,10 +80,41 @@ func (v views) Individuals(rec *storage.Record) func(id string) (*relation.Indiv
 	var res *ownership.Result
 	var resErr error
 	done := false
+	// After a few calls, the individuals and their relations are indexed
+	// once, so that the views of all the individuals of a large case (the
+	// events of a bulk creation) cost linear, not quadratic, time.
+	calls := 0
+	var index map[string]int
+	var from map[string][]int
 	return func(id string) (*relation.IndividualView, error) {
-		iv, ok := graphOf(rec).IndividualView(id)
-		if !ok {
-			return nil, fmt.Errorf("dossier: individual %q: %w", id, ErrNotFound)
+		calls++
+		var iv relation.IndividualView
+		if calls <= 4 {
+			var ok bool
+			if iv, ok = graphOf(rec).IndividualView(id); !ok {
+				return nil, fmt.Errorf("dossier: individual %q: %w", id, ErrNotFound)
+			}
+		} else {
+			if index == nil {
+				index = make(map[string]int, len(rec.Individuals))
+				for i := range rec.Individuals {
+					index[rec.Individuals[i].ID] = i
+				}
+				from = make(map[string][]int, len(rec.Individuals))
+				for i := range rec.Relations {
+					if f := rec.Relations[i].FromIndividualID; f != "" {
+						from[f] = append(from[f], i)
+					}
+				}
+			}
+			i, ok := index[id]
+			if !ok {
+				return nil, fmt.Errorf("dossier: individual %q: %w", id, ErrNotFound)
+			}
+			iv = relation.IndividualView{Individual: rec.Individuals[i].Clone(), Relations: make([]relation.Relation, 0, len(from[id]))}
+			for _, k := range from[id] {
+				iv.Relations = append(iv.Relations, rec.Relations[k].Clone())
+			}
 		}
 		if !done {
 			res, resErr = v.totals(rec)
