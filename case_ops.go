@@ -428,7 +428,10 @@ func (w *Workspace) GetCaseByID(ctx context.Context, caseID string) (*cases.Case
 // periodic review), closed from draft, open, approved or rejected; anything
 // else is ErrInvalidTransition. An approval schedules the next periodic
 // review as ReviewInput.NextReviewAt describes; rejections and closures
-// clear it. The review replaces the case's previous one.
+// clear it. The review replaces the case's current one (Case.Review) and
+// is appended to its review history (see Reviews), with the actor of ctx
+// as reviewer. reviewed_at may not be before the case's creation nor more
+// than cases.MaxReviewClockSkew (5 minutes) in the future.
 func (w *Workspace) ReviewCase(ctx context.Context, caseID string, in ReviewInput) (*cases.Case, error) {
 	var l validation.List
 	if !in.Status.Valid() {
@@ -462,8 +465,11 @@ func (w *Workspace) ReviewCase(ctx context.Context, caseID string, in ReviewInpu
 			reviewedAt = now
 		}
 		var l validation.List
-		if reviewedAt.After(now) {
-			l.Addf("reviewed_at", validation.CodeOutOfRange, "reviewed_at %s is in the future", reviewedAt.Format(time.RFC3339))
+		if reviewedAt.After(now.Add(cases.MaxReviewClockSkew)) {
+			l.Addf("reviewed_at", validation.CodeOutOfRange, "reviewed_at %s is in the future (more than %v ahead)", reviewedAt.Format(time.RFC3339), cases.MaxReviewClockSkew)
+		}
+		if created := ch.Case().CreatedAt; reviewedAt.Before(created) {
+			l.Addf("reviewed_at", validation.CodeOutOfRange, "reviewed_at %s is before the case was created (%s)", reviewedAt.Format(time.RFC3339), created.Format(time.RFC3339))
 		}
 		explicit, hasExplicit := in.NextReviewAt.Get()
 		if hasExplicit && explicit.Before(cases.DateOf(reviewedAt)) {
@@ -523,4 +529,20 @@ func (w *Workspace) DeleteCase(ctx context.Context, caseID string) error {
 		}
 		return nil
 	})
+}
+
+// Reviews returns the review history of a case, oldest first: every
+// review recorded by ReviewCase, with the actor who recorded it. The
+// audit log holds the same reviews as Case.Updated events with sub-event
+// Case.ReviewUpdated.
+func (w *Workspace) Reviews(ctx context.Context, caseID string) ([]cases.ReviewEntry, error) {
+	rec, err := w.load(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]cases.ReviewEntry, len(rec.Reviews))
+	for i, e := range rec.Reviews {
+		out[i] = e.Clone()
+	}
+	return out, nil
 }
