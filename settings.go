@@ -45,6 +45,18 @@ type Settings struct {
 	// MaxTags is the size limit of Tags; 0 means cases.DefaultMaxTags
 	// (200).
 	MaxTags int
+	// MaxNotesPerCase and MaxCommentsPerNote limit the notes of a case
+	// and the comments of a note; 0 means cases.DefaultMaxNotesPerCase
+	// (25) and cases.DefaultMaxCommentsPerNote (50).
+	MaxNotesPerCase    int
+	MaxCommentsPerNote int
+}
+
+func orDefault(n, def int) int {
+	if n <= 0 {
+		return def
+	}
+	return n
 }
 
 // maxTags is the effective size limit of the tag catalogue.
@@ -62,6 +74,12 @@ func (s Settings) compile() (Settings, *customprop.Set, error) {
 	props, err := customprop.NewSet(s.CustomProperties)
 	l.Merge("", err)
 	l.Merge("ownership.policy", s.Ownership.Policy.Validate())
+	if s.MaxNotesPerCase < 0 {
+		l.Add("max_notes_per_case", validation.CodeOutOfRange, "max_notes_per_case must not be negative")
+	}
+	if s.MaxCommentsPerNote < 0 {
+		l.Add("max_comments_per_note", validation.CodeOutOfRange, "max_comments_per_note must not be negative")
+	}
 	if s.MaxTags < 0 {
 		l.Add("max_tags", validation.CodeOutOfRange, "max_tags must not be negative")
 	}

@@ -45,6 +45,13 @@ const (
 	CheckRejected     Type = "Check.Rejected"
 	CheckExpired      Type = "Check.Expired"
 	CheckDeleted      Type = "Check.Deleted"
+
+	NoteCreated        Type = "Note.Created"
+	NoteUpdated        Type = "Note.Updated"
+	NoteDeleted        Type = "Note.Deleted"
+	NoteCommentCreated Type = "NoteComment.Created"
+	NoteCommentUpdated Type = "NoteComment.Updated"
+	NoteCommentDeleted Type = "NoteComment.Deleted"
 )
 
 // SubEvent says what a Case.Updated event changed.

@@ -26,6 +26,8 @@ type Record struct {
 	// Reviews is the case's review history, oldest first; the current
 	// review is also Case.Review.
 	Reviews []cases.ReviewEntry `json:"reviews,omitempty"`
+	// Notes are the case's notes with their comments, oldest first.
+	Notes []cases.Note `json:"notes,omitempty"`
 }
 
 // Clone returns a deep copy of r; nil stays nil.
@@ -44,6 +46,7 @@ func (r *Record) Clone() *Record {
 	c.Relations = cloneAll(r.Relations, relation.Relation.Clone)
 	c.Checks = cloneAll(r.Checks, cases.Check.Clone)
 	c.Reviews = cloneAll(r.Reviews, cases.ReviewEntry.Clone)
+	c.Notes = cloneAll(r.Notes, cases.Note.Clone)
 	return c
 }
 
