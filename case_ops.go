@@ -323,6 +323,9 @@ func (w *Workspace) GetCase(ctx context.Context, idOrExternalID string) (*cases.
 	if errors.Is(err, storage.ErrNotFound) && idOrExternalID != "" {
 		rec, err = w.store.GetByExternalID(ctx, idOrExternalID)
 	}
+	if err == nil && rec.Case.DeletedAt != nil {
+		err = storage.ErrNotFound
+	}
 	if err != nil {
 		return nil, fmt.Errorf("dossier: get case %q: %w", idOrExternalID, err)
 	}
@@ -505,13 +508,29 @@ func (w *Workspace) ReviewCase(ctx context.Context, caseID string, in ReviewInpu
 // pending. ErrNotFound when there is no such case. With IfMatch, the
 // delete is conditional like any change.
 func (w *Workspace) DeleteCase(ctx context.Context, caseID string) error {
+	return w.deleteCase(ctx, caseID, false)
+}
+
+// deleteCase deletes a case permanently; withDeleted also finds a case
+// deleted restorably.
+func (w *Workspace) deleteCase(ctx context.Context, caseID string, withDeleted bool) error {
 	actor := w.actorOf(ctx)
 	expected, conditional, err := ifMatchOf(ctx)
 	if err != nil {
 		return err
 	}
 	return w.retry(ctx, caseID, conditional, func() error {
-		rec, err := w.load(ctx, caseID)
+		load := w.load
+		if withDeleted {
+			load = func(ctx context.Context, id string) (*storage.Record, error) {
+				rec, err := w.store.Get(ctx, id)
+				if err != nil {
+					return nil, fmt.Errorf("dossier: case %s: %w", id, err)
+				}
+				return rec, nil
+			}
+		}
+		rec, err := load(ctx, caseID)
 		if err != nil {
 			return err
 		}

@@ -130,9 +130,13 @@ func (w *Workspace) newID() string { return w.ids() }
 // nothing: change saves nothing and returns the loaded record.
 var errNoChange = errors.New("no change")
 
-// load returns the record of caseID.
+// load returns the record of caseID; a case deleted without the
+// permanent choice is ErrNotFound.
 func (w *Workspace) load(ctx context.Context, caseID string) (*storage.Record, error) {
 	rec, err := w.store.Get(ctx, caseID)
+	if err == nil && rec.Case.DeletedAt != nil {
+		err = storage.ErrNotFound // deleted, restorable (see Delete)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("dossier: case %s: %w", caseID, err)
 	}

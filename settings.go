@@ -3,6 +3,7 @@ package dossier
 import (
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/customprop"
@@ -50,7 +51,14 @@ type Settings struct {
 	// (25) and cases.DefaultMaxCommentsPerNote (50).
 	MaxNotesPerCase    int
 	MaxCommentsPerNote int
+	// DeleteUndoPeriod is how long a case deleted without the permanent
+	// choice can be restored (see Workspace.Delete and RestoreCase); 0
+	// means DefaultDeleteUndoPeriod (30 days).
+	DeleteUndoPeriod time.Duration
 }
+
+// DefaultDeleteUndoPeriod is the default of Settings.DeleteUndoPeriod.
+const DefaultDeleteUndoPeriod = 30 * 24 * time.Hour
 
 func orDefault(n, def int) int {
 	if n <= 0 {
@@ -74,6 +82,9 @@ func (s Settings) compile() (Settings, *customprop.Set, error) {
 	props, err := customprop.NewSet(s.CustomProperties)
 	l.Merge("", err)
 	l.Merge("ownership.policy", s.Ownership.Policy.Validate())
+	if s.DeleteUndoPeriod < 0 {
+		l.Add("delete_undo_period", validation.CodeOutOfRange, "delete_undo_period must not be negative")
+	}
 	if s.MaxNotesPerCase < 0 {
 		l.Add("max_notes_per_case", validation.CodeOutOfRange, "max_notes_per_case must not be negative")
 	}

@@ -35,6 +35,7 @@ func (v views) Case(c cases.Case) *cases.Case {
 	c = c.Clone()
 	c.CustomProperties = v.visible(customprop.TargetCase, c.CustomProperties)
 	c.Tags = v.tags.Labels(c.Tags)
+	c.DeletedAt = nil
 	if c.LastActivityAt.IsZero() {
 		c.LastActivityAt = c.UpdatedAt
 	}

@@ -65,6 +65,11 @@ type Case struct {
 	// UpdatedAt. A record saved before the field existed reads with its
 	// UpdatedAt.
 	LastActivityAt time.Time `json:"last_activity_at"`
+	// DeletedAt is set on a case deleted without the permanent choice
+	// (see dossier.Workspace.Delete): the case is hidden from every read
+	// and query but kept, and can be restored for a while. It is stored
+	// (as deleted_at, present only when set) but reads never show it.
+	DeletedAt *time.Time `json:"-"`
 
 	// Version is the stored version of the case's record when it was read
 	// (1 on create, +1 on every saved change), set by the Workspace on the
@@ -81,6 +86,10 @@ func (c Case) Clone() Case {
 	out.CustomProperties = c.CustomProperties.Clone()
 	out.Review = c.Review.Clone()
 	out.Tags = slices.Clone(c.Tags)
+	if c.DeletedAt != nil {
+		t := *c.DeletedAt
+		out.DeletedAt = &t
+	}
 	if c.Risk != nil {
 		r := c.Risk.Clone()
 		out.Risk = &r
@@ -159,6 +168,7 @@ type caseJSON struct {
 	CreatedAt          time.Time         `json:"created_at"`
 	UpdatedAt          time.Time         `json:"updated_at"`
 	LastActivityAt     time.Time         `json:"last_activity_at"`
+	DeletedAt          *time.Time        `json:"deleted_at,omitempty"`
 }
 
 // MarshalJSON encodes c in the API's wire shape, with external_id and
@@ -171,7 +181,7 @@ func (c Case) MarshalJSON() ([]byte, error) {
 		ID: c.ID, Name: c.Name, Status: c.Status, Metadata: c.Metadata, CustomProperties: c.CustomProperties,
 		ContactHasActions: c.ContactHasActions, ReviewerHasActions: c.ReviewerHasActions, Flags: c.Flags,
 		Risk: c.Risk, Review: c.Review, Tags: c.Tags, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
-		LastActivityAt: c.LastActivityAt,
+		LastActivityAt: c.LastActivityAt, DeletedAt: c.DeletedAt,
 	}
 	if out.Tags == nil {
 		out.Tags = []string{}
@@ -206,7 +216,7 @@ func (c *Case) UnmarshalJSON(data []byte) error {
 		ID: in.ID, Name: in.Name, Status: in.Status, Metadata: in.Metadata, CustomProperties: in.CustomProperties,
 		ContactHasActions: in.ContactHasActions, ReviewerHasActions: in.ReviewerHasActions, Flags: in.Flags,
 		Risk: in.Risk, Review: in.Review, Tags: in.Tags, CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt,
-		LastActivityAt: in.LastActivityAt,
+		LastActivityAt: in.LastActivityAt, DeletedAt: in.DeletedAt,
 	}
 	if len(c.Tags) == 0 {
 		c.Tags = nil

@@ -30,6 +30,9 @@ const (
 	CaseUpdated   Type = "Case.Updated"
 	CaseReviewDue Type = "Case.ReviewDue"
 	CaseDeleted   Type = "Case.Deleted"
+	// CaseRestored is dossier's own event (the Dotfile API has none): a
+	// case deleted without the permanent choice was restored.
+	CaseRestored Type = "Case.Restored"
 
 	IndividualCreated Type = "Individual.Created"
 	IndividualUpdated Type = "Individual.Updated"

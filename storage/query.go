@@ -213,7 +213,12 @@ func (q Query) Validate() error {
 
 // Matches reports whether c passes every filter of q. It is the definition
 // of the filters: every adapter must return exactly the cases it accepts.
+// A case deleted without the permanent choice (cases.Case.DeletedAt set)
+// never matches.
 func (q Query) Matches(c *cases.Case) bool {
+	if c.DeletedAt != nil {
+		return false
+	}
 	if len(q.Statuses) > 0 && !slices.Contains(q.Statuses, c.Status) {
 		return false
 	}
