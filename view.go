@@ -53,6 +53,9 @@ func (v views) caseOf(rec *storage.Record) *cases.Case {
 func (v views) CompanyFields(c entity.Company) entity.Company {
 	c = c.Clone()
 	c.CustomProperties = nilIfEmpty(v.visible(customprop.TargetCompany, c.CustomProperties))
+	if c.LastActivityAt.IsZero() {
+		c.LastActivityAt = c.UpdatedAt
+	}
 	return c
 }
 
@@ -61,6 +64,9 @@ func (v views) CompanyFields(c entity.Company) entity.Company {
 func (v views) IndividualFields(p entity.Individual) entity.Individual {
 	p = p.Clone()
 	p.CustomProperties = nilIfEmpty(v.visible(customprop.TargetIndividual, p.CustomProperties))
+	if p.LastActivityAt.IsZero() {
+		p.LastActivityAt = p.UpdatedAt
+	}
 	return p
 }
 

@@ -74,6 +74,10 @@ type Company struct {
 
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// LastActivityAt is the time of the latest change of the company, of
+	// a relation from it or of a check on it (stamped by every change
+	// that touches them).
+	LastActivityAt time.Time `json:"last_activity_at"`
 }
 
 // Clone returns a deep copy of c.
@@ -199,6 +203,7 @@ func NewCompany(id string, in CompanyInput, now time.Time) (Company, error) {
 		CompanyDetails:     in.CompanyDetails.Clone(),
 		CreatedAt:          now,
 		UpdatedAt:          now,
+		LastActivityAt:     now,
 	}
 	c.CompanyDetails.normalize()
 	if c.Type == "" {

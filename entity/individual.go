@@ -70,6 +70,10 @@ type Individual struct {
 
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// LastActivityAt is the time of the latest change of the individual,
+	// of a relation from it or of a check on it (stamped by every change
+	// that touches them).
+	LastActivityAt time.Time `json:"last_activity_at"`
 }
 
 // Clone returns a deep copy of i.
@@ -273,6 +277,7 @@ func NewIndividual(id string, in IndividualInput, now time.Time) (Individual, er
 		IndividualDetails:      in.IndividualDetails.Clone(),
 		CreatedAt:              now,
 		UpdatedAt:              now,
+		LastActivityAt:         now,
 	}
 	i.IndividualDetails.normalize()
 	var l validation.List

@@ -208,7 +208,7 @@ func TestIndividualJSONAndClone(t *testing.T) {
 	b, _ := json.Marshal(p)
 	want := `{"id":"i1","first_name":"Tony","last_name":"Stark","nationalities":["US"],"roles":["shareholder"],` +
 		`"is_beneficial_owner":false,"is_business_contact":false,"is_delegator":false,"is_signatory":false,"is_relevant":true,` +
-		`"is_controlling_person":false,"banking_information":null,"ownership_percentage":33.33,"voting_rights_percentage":null,"created_at":"2024-05-01T09:00:00Z","updated_at":"2024-05-01T09:00:00Z"}`
+		`"is_controlling_person":false,"banking_information":null,"ownership_percentage":33.33,"voting_rights_percentage":null,"created_at":"2024-05-01T09:00:00Z","updated_at":"2024-05-01T09:00:00Z","last_activity_at":"2024-05-01T09:00:00Z"}`
 	if string(b) != want {
 		t.Fatalf("JSON:\n got %s\nwant %s", b, want)
 	}
