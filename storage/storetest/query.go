@@ -119,6 +119,9 @@ func randomTags(r *rand.Rand) []string {
 // written independently of storage.Query.Matches so that a mistake there
 // is caught too.
 func oracleMatches(q storage.Query, c cases.Case) bool {
+	if c.DeletedAt != nil {
+		return false
+	}
 	if len(q.Statuses) > 0 {
 		found := false
 		for _, s := range q.Statuses {
@@ -441,6 +444,11 @@ func testQueryOracle(t *testing.T, s storage.Store, seed uint64) {
 	all := make([]cases.Case, n)
 	for i := range all {
 		all[i] = randomCase(r, fmt.Sprintf("q%03d", r.IntN(1000)*1000+i))
+		if r.IntN(10) == 0 {
+			// Deleted restorably: stored, but never matched by a query.
+			at := epoch.Add(time.Duration(i) * time.Minute)
+			all[i].DeletedAt = &at
+		}
 	}
 	createAll(t, s, all)
 	for _, sort := range sortFields {
