@@ -102,7 +102,7 @@
 // Creating a case of 5,000 individuals and 250 companies in one
 // CreateCase call (CreateCaseInput.Companies and Individuals) costs
 // 10.3-16.3x saving the resulting record with the memory adapter (about
-// 230-600 ms against 14-58 ms; medians of three runs of five). The rest is
+// 230-600 ms against 14-58 ms; medians of two sets of three runs of five). The rest is
 // the 5,251 events the creation records, each with its object as payload
 // (JSON encoding, the ownership totals of each individual), the
 // validation of every entity and relation, and relation.Check on the

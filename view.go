@@ -80,6 +80,43 @@ func (v views) Company(rec *storage.Record, id string) (*relation.CompanyView, e
 	return &cv, nil
 }
 
+// Companies returns a function that gives each company of rec with its
+// relations, as Company does; after a few calls it indexes the companies
+// and relations of rec once, so that the views of every company of a
+// large case cost linear time (casefile.CompaniesViewer).
+func (v views) Companies(rec *storage.Record) func(id string) (*relation.CompanyView, error) {
+	calls := 0
+	var index map[string]int
+	var from map[string][]int
+	return func(id string) (*relation.CompanyView, error) {
+		calls++
+		if calls <= 4 {
+			return v.Company(rec, id)
+		}
+		if index == nil {
+			index = make(map[string]int, len(rec.Companies))
+			for i := range rec.Companies {
+				index[rec.Companies[i].ID] = i
+			}
+			from = make(map[string][]int, len(rec.Companies))
+			for i := range rec.Relations {
+				if f := rec.Relations[i].FromCompanyID; f != "" {
+					from[f] = append(from[f], i)
+				}
+			}
+		}
+		i, ok := index[id]
+		if !ok {
+			return nil, fmt.Errorf("dossier: company %q: %w", id, ErrNotFound)
+		}
+		cv := relation.CompanyView{Company: v.CompanyFields(rec.Companies[i]), Relations: make([]relation.Relation, 0, len(from[id]))}
+		for _, k := range from[id] {
+			cv.Relations = append(cv.Relations, rec.Relations[k].Clone())
+		}
+		return &cv, nil
+	}
+}
+
 // Individuals returns a function that gives each individual of rec with
 // its relations and its ownership and voting totals (see fillTotals),
 // computing the totals of rec once, on the first call.
