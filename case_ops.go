@@ -12,6 +12,7 @@ import (
 	"github.com/dossierkit/dossier/casefile"
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/customprop"
+	"github.com/dossierkit/dossier/entity"
 	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/internal/jsonobj"
 	"github.com/dossierkit/dossier/patch"
@@ -36,6 +37,29 @@ type CreateCaseInput struct {
 	// CustomProperties sets values of the workspace's case custom
 	// properties; each is validated against its definition.
 	CustomProperties customprop.Patch `json:"custom_properties,omitempty"`
+	// AssigneeID is the host's id of the user the case is assigned to
+	// ("" or null for nobody).
+	AssigneeID string `json:"assignee_id,omitempty"`
+	// Tags are ids or labels of tags of the workspace's catalogue (labels
+	// compared without regard to case); a tag not in the catalogue is
+	// refused.
+	Tags []string `json:"tags,omitempty"`
+	// Companies and Individuals create the case's whole graph in the same
+	// atomic write, as the Dotfile API's case creation does. A company may
+	// carry a ref; each relation of an entity names the company it relates
+	// to by source_company_ref (the ref of a company of the payload). A
+	// relation without source_company_ref relates to the main company (the
+	// payload's first company of type main, or without a type). An entity
+	// given relations gets exactly those; an entity given none is linked
+	// to the main company with unknown percentages (the rule of
+	// AddCompany and AddIndividual); the main company itself gets none.
+	// The graph is validated whole (every rule of package relation: one
+	// main company, stakes at most 100 %, every entity connected) and
+	// every problem is reported at once, with paths such as
+	// "individuals[3].relations[0].ownership_percentage". At most
+	// MaxGraphEntities entities.
+	Companies   []entity.CompanyInput    `json:"companies,omitempty"`
+	Individuals []entity.IndividualInput `json:"individuals,omitempty"`
 }
 
 // UnmarshalJSON decodes the create payload, reporting every problem at once
@@ -43,13 +67,17 @@ type CreateCaseInput struct {
 // *validation.Error.
 func (in *CreateCaseInput) UnmarshalJSON(data []byte) error {
 	var v CreateCaseInput
-	var ext *string
+	var ext, assignee *string
 	if err := decodeChecked(data, map[string]any{
 		"name": &v.Name, "external_id": &ext, "status": &v.Status, "metadata": &v.Metadata,
-		"custom_properties": &v.CustomProperties,
+		"custom_properties": &v.CustomProperties, "assignee_id": &assignee, "tags": &v.Tags,
+		"companies": &v.Companies, "individuals": &v.Individuals,
 	}, func(l *validation.List) {
 		if ext != nil {
 			v.ExternalID = *ext
+		}
+		if assignee != nil {
+			v.AssigneeID = *assignee
 		}
 		v.checkInput(l)
 	}); err != nil {
@@ -69,6 +97,9 @@ func (in CreateCaseInput) checkInput(l *validation.List) {
 	}
 	if in.Status != "" {
 		validateSettableStatus(l, in.Status, "create")
+	}
+	if in.AssigneeID != "" {
+		cases.ValidateAssigneeID(l, in.AssigneeID)
 	}
 	l.Merge("", in.Metadata.Validate())
 }
@@ -90,6 +121,10 @@ type UpdateCaseInput struct {
 	// CustomProperties is a partial write: keys present are set, keys set
 	// to null are removed, absent keys are untouched.
 	CustomProperties customprop.Patch `json:"custom_properties,omitempty"`
+	// AssigneeID, when present, assigns the case to this user id; null
+	// unassigns it. A change records a Case.Updated event with sub-event
+	// Case.AssigneeUpdated.
+	AssigneeID patch.Field[string] `json:"assignee_id,omitzero"`
 }
 
 // UnmarshalJSON decodes the update payload, reporting every problem at once
@@ -98,8 +133,11 @@ func (in *UpdateCaseInput) UnmarshalJSON(data []byte) error {
 	var v UpdateCaseInput
 	if err := decodeChecked(data, map[string]any{
 		"name": &v.Name, "external_id": &v.ExternalID, "status": &v.Status, "metadata": &v.Metadata,
-		"custom_properties": &v.CustomProperties,
+		"custom_properties": &v.CustomProperties, "assignee_id": &v.AssigneeID,
 	}, func(l *validation.List) {
+		if a, ok := v.AssigneeID.Get(); ok {
+			cases.ValidateAssigneeID(l, a)
+		}
 		if v.Name.IsNull() {
 			l.Add("name", validation.CodeRequired, "name cannot be null")
 		} else if name, ok := v.Name.Get(); ok {
@@ -185,7 +223,36 @@ func (in *ReviewInput) UnmarshalJSON(data []byte) error {
 // concurrent creates cannot both win).
 func (w *Workspace) CreateCase(ctx context.Context, in CreateCaseInput) (*cases.Case, error) {
 	rec, events, err := w.newCaseRecord(ctx, in)
-	if err != nil {
+	if len(in.Companies)+len(in.Individuals) > 0 {
+		// The graph's problems are reported with those of the case.
+		var verr *validation.Error
+		if err != nil && !errors.As(err, &verr) {
+			return nil, err
+		}
+		now := w.now()
+		if rec == nil {
+			rec = &storage.Record{}
+		} else {
+			now = rec.Case.CreatedAt
+		}
+		ch := casefile.Begin(rec, w.rules, now, w.actorOf(ctx), w.newID)
+		if _, gerr := w.buildGraph(ch, in.Companies, in.Individuals); gerr != nil {
+			var gverr *validation.Error
+			if !errors.As(gerr, &gverr) {
+				return nil, gerr
+			}
+			var l validation.List
+			l.Merge("", err)
+			l.Merge("", gerr)
+			return nil, l.Err()
+		}
+		if err != nil {
+			return nil, err
+		}
+		more, _ := ch.Finish()
+		events = append(events, more...)
+		rec = ch.Record()
+	} else if err != nil {
 		return nil, err
 	}
 	saved, err := w.store.Create(ctx, rec, events...)
@@ -209,9 +276,17 @@ func (w *Workspace) newCaseRecord(ctx context.Context, in CreateCaseInput) (*sto
 		status = cases.StatusOpen
 	}
 	validateSettableStatus(&l, status, "create")
+	if in.AssigneeID != "" {
+		cases.ValidateAssigneeID(&l, in.AssigneeID)
+	}
 	l.Merge("", in.Metadata.Validate())
 	props, err := w.props.Apply(customprop.TargetCase, nil, in.CustomProperties)
 	l.Merge("", err)
+	tags, err := w.settings.Tags.Resolve("tags", in.Tags)
+	l.Merge("", err)
+	if len(tags) == 0 {
+		tags = nil
+	}
 	if err := l.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -223,8 +298,11 @@ func (w *Workspace) newCaseRecord(ctx context.Context, in CreateCaseInput) (*sto
 		Status:           status,
 		Metadata:         in.Metadata.Clone(),
 		CustomProperties: props,
+		AssigneeID:       in.AssigneeID,
+		Tags:             tags,
 		CreatedAt:        now,
 		UpdatedAt:        now,
+		LastActivityAt:   now,
 	}, w.rules, w.actorOf(ctx), w.newID)
 	return rec, events, nil
 }
@@ -244,6 +322,9 @@ func (w *Workspace) GetCase(ctx context.Context, idOrExternalID string) (*cases.
 	rec, err := w.store.Get(ctx, idOrExternalID)
 	if errors.Is(err, storage.ErrNotFound) && idOrExternalID != "" {
 		rec, err = w.store.GetByExternalID(ctx, idOrExternalID)
+	}
+	if err == nil && rec.Case.DeletedAt != nil {
+		err = storage.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("dossier: get case %q: %w", idOrExternalID, err)
@@ -278,6 +359,9 @@ func (w *Workspace) UpdateCase(ctx context.Context, caseID string, in UpdateCase
 	if ext, ok := in.ExternalID.Get(); ok {
 		cases.ValidateExternalID(&l, ext)
 	}
+	if a, ok := in.AssigneeID.Get(); ok {
+		cases.ValidateAssigneeID(&l, a)
+	}
 	status, setStatus := in.Status.Get()
 	if in.Status.IsNull() {
 		l.Add("status", validation.CodeRequired, "status cannot be null")
@@ -294,7 +378,7 @@ func (w *Workspace) UpdateCase(ctx context.Context, caseID string, in UpdateCase
 		l.Merge("", err)
 		return nil, l.Err()
 	}
-	if !in.Name.Present() && !in.ExternalID.Present() && !in.Status.Present() && !in.Metadata.Present() && len(in.CustomProperties) == 0 {
+	if !in.Name.Present() && !in.ExternalID.Present() && !in.Status.Present() && !in.Metadata.Present() && !in.AssigneeID.Present() && len(in.CustomProperties) == 0 {
 		return w.GetCaseByID(ctx, caseID)
 	}
 	rec, err := w.change(ctx, caseID, func(ch *casefile.Change) error {
@@ -313,6 +397,9 @@ func (w *Workspace) UpdateCase(ctx context.Context, caseID string, in UpdateCase
 		}
 		if in.Metadata.Present() {
 			c.Metadata = md.Clone()
+		}
+		if in.AssigneeID.Present() {
+			c.AssigneeID, _ = in.AssigneeID.Get()
 		}
 		if len(in.CustomProperties) > 0 {
 			props, err := w.props.Apply(customprop.TargetCase, c.CustomProperties, in.CustomProperties)
@@ -344,7 +431,10 @@ func (w *Workspace) GetCaseByID(ctx context.Context, caseID string) (*cases.Case
 // periodic review), closed from draft, open, approved or rejected; anything
 // else is ErrInvalidTransition. An approval schedules the next periodic
 // review as ReviewInput.NextReviewAt describes; rejections and closures
-// clear it. The review replaces the case's previous one.
+// clear it. The review replaces the case's current one (Case.Review) and
+// is appended to its review history (see Reviews), with the actor of ctx
+// as reviewer. reviewed_at may not be before the case's creation nor more
+// than cases.MaxReviewClockSkew (5 minutes) in the future.
 func (w *Workspace) ReviewCase(ctx context.Context, caseID string, in ReviewInput) (*cases.Case, error) {
 	var l validation.List
 	if !in.Status.Valid() {
@@ -378,8 +468,11 @@ func (w *Workspace) ReviewCase(ctx context.Context, caseID string, in ReviewInpu
 			reviewedAt = now
 		}
 		var l validation.List
-		if reviewedAt.After(now) {
-			l.Addf("reviewed_at", validation.CodeOutOfRange, "reviewed_at %s is in the future", reviewedAt.Format(time.RFC3339))
+		if reviewedAt.After(now.Add(cases.MaxReviewClockSkew)) {
+			l.Addf("reviewed_at", validation.CodeOutOfRange, "reviewed_at %s is in the future (more than %v ahead)", reviewedAt.Format(time.RFC3339), cases.MaxReviewClockSkew)
+		}
+		if created := ch.Case().CreatedAt; reviewedAt.Before(created) {
+			l.Addf("reviewed_at", validation.CodeOutOfRange, "reviewed_at %s is before the case was created (%s)", reviewedAt.Format(time.RFC3339), created.Format(time.RFC3339))
 		}
 		explicit, hasExplicit := in.NextReviewAt.Get()
 		if hasExplicit && explicit.Before(cases.DateOf(reviewedAt)) {
@@ -415,13 +508,29 @@ func (w *Workspace) ReviewCase(ctx context.Context, caseID string, in ReviewInpu
 // pending. ErrNotFound when there is no such case. With IfMatch, the
 // delete is conditional like any change.
 func (w *Workspace) DeleteCase(ctx context.Context, caseID string) error {
+	return w.deleteCase(ctx, caseID, false)
+}
+
+// deleteCase deletes a case permanently; withDeleted also finds a case
+// deleted restorably.
+func (w *Workspace) deleteCase(ctx context.Context, caseID string, withDeleted bool) error {
 	actor := w.actorOf(ctx)
 	expected, conditional, err := ifMatchOf(ctx)
 	if err != nil {
 		return err
 	}
 	return w.retry(ctx, caseID, conditional, func() error {
-		rec, err := w.load(ctx, caseID)
+		load := w.load
+		if withDeleted {
+			load = func(ctx context.Context, id string) (*storage.Record, error) {
+				rec, err := w.store.Get(ctx, id)
+				if err != nil {
+					return nil, fmt.Errorf("dossier: case %s: %w", id, err)
+				}
+				return rec, nil
+			}
+		}
+		rec, err := load(ctx, caseID)
 		if err != nil {
 			return err
 		}
@@ -439,4 +548,20 @@ func (w *Workspace) DeleteCase(ctx context.Context, caseID string) error {
 		}
 		return nil
 	})
+}
+
+// Reviews returns the review history of a case, oldest first: every
+// review recorded by ReviewCase, with the actor who recorded it. The
+// audit log holds the same reviews as Case.Updated events with sub-event
+// Case.ReviewUpdated.
+func (w *Workspace) Reviews(ctx context.Context, caseID string) ([]cases.ReviewEntry, error) {
+	rec, err := w.load(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]cases.ReviewEntry, len(rec.Reviews))
+	for i, e := range rec.Reviews {
+		out[i] = e.Clone()
+	}
+	return out, nil
 }

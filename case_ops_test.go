@@ -403,7 +403,6 @@ func TestReview(t *testing.T) {
 		}
 		return c.ID
 	}
-	backdated := time.Date(2025, 6, 30, 15, 0, 0, 0, time.UTC)
 	explicit := cases.Date{Year: 2026, Month: 12, Day: 24}
 
 	t.Run("computed from the risk level period", func(t *testing.T) {
@@ -424,7 +423,13 @@ func TestReview(t *testing.T) {
 		}
 	})
 	t.Run("explicit date and back-dated review", func(t *testing.T) {
-		c, err := w.ReviewCase(ctx, newCase(), dossier.ReviewInput{Status: cases.ReviewApproved, Comment: "ok",
+		id := newCase()
+		created, err := w.GetCase(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		backdated := created.CreatedAt // the earliest date allowed
+		c, err := w.ReviewCase(ctx, id, dossier.ReviewInput{Status: cases.ReviewApproved, Comment: "ok",
 			ReviewedAt: backdated, NextReviewAt: patch.Value(explicit)})
 		if err != nil {
 			t.Fatal(err)
@@ -458,7 +463,7 @@ func TestReview(t *testing.T) {
 		{"unknown reviewer", dossier.ReviewInput{Status: cases.ReviewApproved, Comment: "x", ReviewerType: "robot"}, "reviewer_type", validation.CodeInvalidValue},
 		{"next review on rejection", dossier.ReviewInput{Status: cases.ReviewRejected, Comment: "x", NextReviewAt: patch.Value(explicit)}, "next_review_at", validation.CodeNotAllowed},
 		{"future review", dossier.ReviewInput{Status: cases.ReviewApproved, Comment: "x", ReviewedAt: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}, "reviewed_at", validation.CodeOutOfRange},
-		{"next review before review", dossier.ReviewInput{Status: cases.ReviewApproved, Comment: "x", ReviewedAt: backdated,
+		{"next review before review", dossier.ReviewInput{Status: cases.ReviewApproved, Comment: "x", ReviewedAt: time.Date(2025, 6, 30, 15, 0, 0, 0, time.UTC),
 			NextReviewAt: patch.Value(cases.Date{Year: 2025, Month: 1, Day: 1})}, "next_review_at", validation.CodeOutOfRange},
 	}
 	for _, tt := range refusals {

@@ -114,7 +114,7 @@ func New(store storage.Store, settings Settings, opts ...Option) (*Workspace, er
 	if w.optErr != nil {
 		return nil, fmt.Errorf("dossier: options: %w", w.optErr)
 	}
-	w.views = views{props: props, ownership: s.Ownership}
+	w.views = views{props: props, ownership: s.Ownership, tags: s.Tags}
 	w.rules = &casefile.Rules{Views: w.views, ReviewPeriods: s.ReviewPeriods, Properties: props}
 	return w, nil
 }
@@ -130,9 +130,13 @@ func (w *Workspace) newID() string { return w.ids() }
 // nothing: change saves nothing and returns the loaded record.
 var errNoChange = errors.New("no change")
 
-// load returns the record of caseID.
+// load returns the record of caseID; a case deleted without the
+// permanent choice is ErrNotFound.
 func (w *Workspace) load(ctx context.Context, caseID string) (*storage.Record, error) {
 	rec, err := w.store.Get(ctx, caseID)
+	if err == nil && rec.Case.DeletedAt != nil {
+		err = storage.ErrNotFound // deleted, restorable (see Delete)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("dossier: case %s: %w", caseID, err)
 	}

@@ -32,6 +32,9 @@ var (
 	// ErrOrphan: the change would leave entities unconnected to the main
 	// company; errors.As gives a *relation.OrphanError naming them.
 	ErrOrphan = relation.ErrOrphan
+	// ErrNotAuthor: a note or comment was edited by an actor other than
+	// its author.
+	ErrNotAuthor = cases.ErrNotAuthor
 )
 
 // HTTPStatus returns the HTTP status a host API answers err with:

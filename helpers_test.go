@@ -133,3 +133,21 @@ func actorCtx(t testing.TB, typ event.ActorType, id string) context.Context {
 	}
 	return ctx
 }
+
+// backdatedClock is a testClock whose first read (a case's creation) is
+// 2026-01-01, so that reviews may be back-dated to January: reviews cannot
+// be dated before the case was created.
+func backdatedClock() func() time.Time {
+	c := newTestClock()
+	first := true
+	var mu sync.Mutex
+	return func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		if first {
+			first = false
+			return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		}
+		return c.Now()
+	}
+}

@@ -55,6 +55,7 @@ const (
 	ProblemInvalidCheckTransition = "invalid_check_transition"
 	ProblemCheckOverrideRequired  = "check_override_required"
 	ProblemOrphan                 = "orphan"
+	ProblemNotAuthor              = "not_author"
 	ProblemVersionConflict        = "version_conflict"
 	ProblemConcurrentChange       = "concurrent_change"
 	ProblemNotSupported           = "not_supported"
@@ -96,6 +97,7 @@ var stateConflictCodes = map[validation.Code]bool{
 //	check decided, override needed                409     check_override_required
 //	check cannot move (ErrInvalidCheckTransition) 409     invalid_check_transition
 //	entities would be orphaned (ErrOrphan)        409     orphan
+//	a note edited by another actor (ErrNotAuthor) 403     not_author
 //	stale expected version (ErrStaleVersion, the  412     version_conflict
 //	  version given with IfMatch)
 //	concurrent writers kept changing the case     409     concurrent_change
@@ -148,7 +150,9 @@ func Problem(err error) ProblemDetails {
 			p.Message = "the input is invalid; see problems"
 		}
 		return p
-	case errors.Is(err, ErrNotFound), errors.Is(err, relation.ErrNotFound):
+	case errors.Is(err, ErrNotAuthor):
+		return ProblemDetails{Status: http.StatusForbidden, Code: ProblemNotAuthor, Message: "only the author may edit this note or comment"}
+	case errors.Is(err, ErrNotFound), errors.Is(err, relation.ErrNotFound), errors.Is(err, cases.ErrNoteNotFound):
 		return ProblemDetails{Status: http.StatusNotFound, Code: ProblemNotFound, Message: "no such case or entity"}
 	case errors.Is(err, ErrDuplicateExternalID):
 		return ProblemDetails{Status: http.StatusConflict, Code: ProblemDuplicateExternalID, Message: "another case already has this external id"}

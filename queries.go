@@ -16,7 +16,10 @@ import (
 // return: the store's query (see storage.Query for every filter, the sort
 // fields, the cursor, Offset and Count). The zero value lists every case by
 // ascending created_at, storage.DefaultPageSize at a time. Invalid options
-// are a *validation.Error listing every problem.
+// are a *validation.Error listing every problem. The tag filters (TagsAll,
+// TagsNone, TagsAny) take tag ids or labels of the workspace's catalogue:
+// the Workspace resolves them to the ids the store compares, and a tag not
+// in the catalogue is a *validation.Error.
 type ListOptions = storage.Query
 
 // CasePage is one page of cases.
@@ -43,6 +46,10 @@ func (w *Workspace) ListCases(ctx context.Context, opts ListOptions) (CasePage, 
 	if err := opts.Validate(); err != nil {
 		return CasePage{}, err
 	}
+	opts, err := w.resolveQuery(opts)
+	if err != nil {
+		return CasePage{}, err
+	}
 	page, err := w.store.Query(ctx, opts)
 	if err != nil {
 		return CasePage{}, fmt.Errorf("dossier: list cases: %w", err)
@@ -63,6 +70,11 @@ func (w *Workspace) AllCases(ctx context.Context, opts ListOptions) iter.Seq2[*c
 	return func(yield func(*cases.Case, error) bool) {
 		opts.Offset = 0
 		if err := opts.Validate(); err != nil {
+			yield(nil, err)
+			return
+		}
+		opts, err := w.resolveQuery(opts)
+		if err != nil {
 			yield(nil, err)
 			return
 		}

@@ -19,6 +19,7 @@ import (
 type views struct {
 	props     *customprop.Set
 	ownership OwnershipSettings
+	tags      cases.TagCatalog
 }
 
 // visible returns vals without the values of archived (or unknown) custom
@@ -27,10 +28,17 @@ func (v views) visible(target customprop.Target, vals customprop.Values) customp
 	return v.props.Visible(target, vals)
 }
 
-// Case returns c as reads return it.
+// Case returns c as reads return it: archived custom property values
+// hidden, tag ids replaced by their labels (tags deleted from the
+// catalogue left out).
 func (v views) Case(c cases.Case) *cases.Case {
 	c = c.Clone()
 	c.CustomProperties = v.visible(customprop.TargetCase, c.CustomProperties)
+	c.Tags = v.tags.Labels(c.Tags)
+	c.DeletedAt = nil
+	if c.LastActivityAt.IsZero() {
+		c.LastActivityAt = c.UpdatedAt
+	}
 	return &c
 }
 
@@ -45,6 +53,9 @@ func (v views) caseOf(rec *storage.Record) *cases.Case {
 func (v views) CompanyFields(c entity.Company) entity.Company {
 	c = c.Clone()
 	c.CustomProperties = nilIfEmpty(v.visible(customprop.TargetCompany, c.CustomProperties))
+	if c.LastActivityAt.IsZero() {
+		c.LastActivityAt = c.UpdatedAt
+	}
 	return c
 }
 
@@ -53,6 +64,9 @@ func (v views) CompanyFields(c entity.Company) entity.Company {
 func (v views) IndividualFields(p entity.Individual) entity.Individual {
 	p = p.Clone()
 	p.CustomProperties = nilIfEmpty(v.visible(customprop.TargetIndividual, p.CustomProperties))
+	if p.LastActivityAt.IsZero() {
+		p.LastActivityAt = p.UpdatedAt
+	}
 	return p
 }
 
@@ -66,6 +80,43 @@ func (v views) Company(rec *storage.Record, id string) (*relation.CompanyView, e
 	return &cv, nil
 }
 
+// Companies returns a function that gives each company of rec with its
+// relations, as Company does; after a few calls it indexes the companies
+// and relations of rec once, so that the views of every company of a
+// large case cost linear time (casefile.CompaniesViewer).
+func (v views) Companies(rec *storage.Record) func(id string) (*relation.CompanyView, error) {
+	calls := 0
+	var index map[string]int
+	var from map[string][]int
+	return func(id string) (*relation.CompanyView, error) {
+		calls++
+		if calls <= 4 {
+			return v.Company(rec, id)
+		}
+		if index == nil {
+			index = make(map[string]int, len(rec.Companies))
+			for i := range rec.Companies {
+				index[rec.Companies[i].ID] = i
+			}
+			from = make(map[string][]int, len(rec.Companies))
+			for i := range rec.Relations {
+				if f := rec.Relations[i].FromCompanyID; f != "" {
+					from[f] = append(from[f], i)
+				}
+			}
+		}
+		i, ok := index[id]
+		if !ok {
+			return nil, fmt.Errorf("dossier: company %q: %w", id, ErrNotFound)
+		}
+		cv := relation.CompanyView{Company: v.CompanyFields(rec.Companies[i]), Relations: make([]relation.Relation, 0, len(from[id]))}
+		for _, k := range from[id] {
+			cv.Relations = append(cv.Relations, rec.Relations[k].Clone())
+		}
+		return &cv, nil
+	}
+}
+
 // Individuals returns a function that gives each individual of rec with
 // its relations and its ownership and voting totals, declared and computed
 // (see relation.IndividualView for what the wire members carry),
@@ -74,10 +125,41 @@ func (v views) Individuals(rec *storage.Record) func(id string) (*relation.Indiv
 	var res *ownership.Result
 	var resErr error
 	done := false
+	// After a few calls, the individuals and their relations are indexed
+	// once, so that the views of all the individuals of a large case (the
+	// events of a bulk creation) cost linear, not quadratic, time.
+	calls := 0
+	var index map[string]int
+	var from map[string][]int
 	return func(id string) (*relation.IndividualView, error) {
-		iv, ok := graphOf(rec).IndividualView(id)
-		if !ok {
-			return nil, fmt.Errorf("dossier: individual %q: %w", id, ErrNotFound)
+		calls++
+		var iv relation.IndividualView
+		if calls <= 4 {
+			var ok bool
+			if iv, ok = graphOf(rec).IndividualView(id); !ok {
+				return nil, fmt.Errorf("dossier: individual %q: %w", id, ErrNotFound)
+			}
+		} else {
+			if index == nil {
+				index = make(map[string]int, len(rec.Individuals))
+				for i := range rec.Individuals {
+					index[rec.Individuals[i].ID] = i
+				}
+				from = make(map[string][]int, len(rec.Individuals))
+				for i := range rec.Relations {
+					if f := rec.Relations[i].FromIndividualID; f != "" {
+						from[f] = append(from[f], i)
+					}
+				}
+			}
+			i, ok := index[id]
+			if !ok {
+				return nil, fmt.Errorf("dossier: individual %q: %w", id, ErrNotFound)
+			}
+			iv = relation.IndividualView{Individual: rec.Individuals[i].Clone(), Relations: make([]relation.Relation, 0, len(from[id]))}
+			for _, k := range from[id] {
+				iv.Relations = append(iv.Relations, rec.Relations[k].Clone())
+			}
 		}
 		if !done {
 			res, resErr = v.totals(rec)

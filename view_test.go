@@ -119,7 +119,8 @@ func TestEveryReadHidesArchivedProperties(t *testing.T) {
 	for i := range defs {
 		defs[i].ArchivedAt = &archived
 	}
-	w, err := dossier.New(store, dossier.Settings{CustomProperties: defs}, dossier.WithClock(clock.Now), dossier.WithIDGenerator(ids))
+	w, err := dossier.New(store, dossier.Settings{CustomProperties: defs, Tags: cases.TagCatalog{{ID: "tag-1", Label: "VIP"}}},
+		dossier.WithClock(clock.Now), dossier.WithIDGenerator(ids))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,6 +149,23 @@ func TestEveryReadHidesArchivedProperties(t *testing.T) {
 		},
 		"ReviewCase": func() []any {
 			r, err := w.ReviewCase(ctx, c.ID, dossier.ReviewInput{Status: cases.ReviewApproved, NextReviewAt: patch.Value(cases.Date{Year: 2026, Month: 3, Day: 3})})
+			return []any{r, err}
+		},
+		"RestoreCase": func() []any {
+			other, err := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "Deleted"})
+			if err != nil {
+				return []any{nil, err}
+			}
+			if err := w.Delete(ctx, other.ID, dossier.DeleteOptions{}); err != nil {
+				return []any{nil, err}
+			}
+			r, err := w.RestoreCase(ctx, other.ID)
+			return []any{r, err}
+		},
+		"SetCaseTags": func() []any { r, err := w.SetCaseTags(ctx, c.ID, []string{"vip"}); return []any{r, err} },
+		"AddCaseTags": func() []any { r, err := w.AddCaseTags(ctx, c.ID, []string{"tag-1"}); return []any{r, err} },
+		"RemoveCaseTags": func() []any {
+			r, err := w.RemoveCaseTags(ctx, c.ID, []string{"VIP"})
 			return []any{r, err}
 		},
 		"ListCases": func() []any { r, err := w.ListCases(ctx, dossier.ListOptions{}); return []any{r, err} },

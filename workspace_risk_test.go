@@ -476,7 +476,7 @@ func nextReview(t *testing.T, w *dossier.Workspace, caseID string) string {
 
 func TestRiskChangeReschedulesReview(t *testing.T) {
 	ctx := context.Background()
-	w := newWorkspace(t, dossier.Settings{ReviewPeriods: reviewPeriods})
+	w := newWorkspace(t, dossier.Settings{ReviewPeriods: reviewPeriods}, dossier.WithClock(backdatedClock()))
 	id := riskCase(t, w)
 	mustPushRisk(t, w, id, risk.Input{Level: risk.LevelLow})
 	approve(t, w, id, patch.Field[cases.Date]{})
@@ -557,7 +557,7 @@ func TestRiskChangeKeepsReviewDate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := newWorkspace(t, dossier.Settings{ReviewPeriods: reviewPeriods})
+			w := newWorkspace(t, dossier.Settings{ReviewPeriods: reviewPeriods}, dossier.WithClock(backdatedClock()))
 			id := riskCase(t, w)
 			mustPushRisk(t, w, id, risk.Input{Level: risk.LevelLow})
 			tt.setup(t, w, id)
@@ -585,7 +585,7 @@ func TestRiskChangeKeepsReviewDate(t *testing.T) {
 func TestRiskFirstRiskAfterApproval(t *testing.T) {
 	// Approved without any risk: the not_defined period applies; the first
 	// risk reschedules from the same review date.
-	w := newWorkspace(t, dossier.Settings{ReviewPeriods: reviewPeriods})
+	w := newWorkspace(t, dossier.Settings{ReviewPeriods: reviewPeriods}, dossier.WithClock(backdatedClock()))
 	id := riskCase(t, w)
 	approve(t, w, id, patch.Field[cases.Date]{})
 	if got := nextReview(t, w, id); got != "2026-02-15" {
@@ -734,7 +734,7 @@ func TestRiskChangeAndReviewDue(t *testing.T) {
 		risk.LevelHigh:     {Months: 3},
 		risk.LevelCritical: {Months: 3},
 	}
-	w := newWorkspace(t, dossier.Settings{ReviewPeriods: periods})
+	w := newWorkspace(t, dossier.Settings{ReviewPeriods: periods}, dossier.WithClock(backdatedClock()))
 	id := riskCase(t, w)
 	mustPushRisk(t, w, id, risk.Input{Level: risk.LevelHigh})
 	approve(t, w, id, patch.Field[cases.Date]{}) // due 2026-04-15

@@ -107,13 +107,15 @@ func (c *Change) Revert() {
 
 // Finish derives the computed fields of the record (flags and actions from
 // the checks, the current risk, a computed next review date), stamps the
-// case's updated_at, and returns the events that describe the change. When
+// case's updated_at and last_activity_at, and returns the events that describe the change. When
 // the change changed nothing (an update that sets what was already there),
 // it reverts the record and returns changed = false: there is nothing to
 // save and nothing to record.
 func (c *Change) Finish() (events []event.Event, changed bool) {
 	c.derive()
 	c.rec.Case.UpdatedAt = c.now
+	c.rec.Case.LastActivityAt = c.now
+	c.stampActivity()
 	events, changed = c.events()
 	if !changed && !c.dirty {
 		c.Revert()
@@ -168,4 +170,56 @@ func (c *Change) ownChecks() {
 		c.rec.Checks = slices.Clone(c.rec.Checks)
 		c.checksOwned = true
 	}
+}
+
+// stampActivity sets last_activity_at to now on every entity the change
+// touched: changed itself, the source of a touched relation, or the
+// subject of a touched check. Entities the change removed are skipped.
+func (c *Change) stampActivity() {
+	ids := make(map[string]bool, len(c.companies.order)+len(c.individuals.order))
+	for _, id := range c.companies.order {
+		ids[id] = true
+	}
+	for _, id := range c.individuals.order {
+		ids[id] = true
+	}
+	if len(c.relations.order) > 0 {
+		for _, rs := range [][]relation.Relation{c.base.Relations, c.rec.Relations} {
+			for _, r := range rs {
+				if c.relations.seen[r.ID] {
+					ids[r.From()] = true
+				}
+			}
+		}
+	}
+	if len(c.checks.order) > 0 {
+		for _, chs := range [][]cases.Check{c.base.Checks, c.rec.Checks} {
+			for _, ch := range chs {
+				if c.checks.seen[ch.ID] && !ch.OnCase() {
+					ids[ch.EntityID()] = true
+				}
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return
+	}
+	stamp := func(n int, id func(int) string, owned func(), set func(int)) {
+		cloned := false
+		for i := range n {
+			if ids[id(i)] {
+				if !cloned {
+					owned()
+					cloned = true
+				}
+				set(i)
+			}
+		}
+	}
+	stamp(len(c.rec.Companies), func(i int) string { return c.rec.Companies[i].ID },
+		func() { c.rec.Companies = slices.Clone(c.rec.Companies) },
+		func(i int) { c.rec.Companies[i].LastActivityAt = c.now })
+	stamp(len(c.rec.Individuals), func(i int) string { return c.rec.Individuals[i].ID },
+		func() { c.rec.Individuals = slices.Clone(c.rec.Individuals) },
+		func(i int) { c.rec.Individuals[i].LastActivityAt = c.now })
 }

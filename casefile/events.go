@@ -11,6 +11,7 @@ import (
 	"github.com/dossierkit/dossier/entity"
 	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/relation"
+	"github.com/dossierkit/dossier/storage"
 )
 
 // This file decides which events describe a change. Only the objects the
@@ -18,6 +19,15 @@ import (
 // recorded explicitly (Case.ReviewDue), then companies (created, updated,
 // deleted), individuals (likewise), checks, and last one Case.Updated event
 // per changed aspect of the case, in the order of caseAspects.
+
+// CompaniesViewer may be implemented by a Views to build the views of many
+// companies of one record at once (indexing the record once), as the
+// events of a bulk creation need; Company is used otherwise.
+type CompaniesViewer interface {
+	// Companies returns a function that gives each company of rec, with
+	// its relations, as Company does.
+	Companies(rec *storage.Record) func(id string) (*relation.CompanyView, error)
+}
 
 // caseAspects maps the wire members of a case to the sub-event that
 // reports their change, in the order the events are emitted. A member not
@@ -34,6 +44,8 @@ var caseAspects = []struct {
 	{event.ContactHasActionsUpdated, []string{"contact_has_actions"}},
 	{event.ReviewerHasActionsUpdated, []string{"reviewer_has_actions"}},
 	{event.FlagsUpdated, []string{"flags"}},
+	{event.TagsUpdated, []string{"tags"}},
+	{event.AssigneeUpdated, []string{"assignee_id"}},
 }
 
 // checkEvent names the event of a check that was created (existed false),
@@ -105,17 +117,32 @@ func (c *Change) events() ([]event.Event, bool) {
 	if len(c.companies.order) > 0 {
 		fb := newFinder(before.Companies, func(e entity.Company) string { return e.ID })
 		fa := newFinder(after.Companies, func(e entity.Company) string { return e.ID })
+		viewOf := func(rec *storage.Record) func(string) (*relation.CompanyView, error) {
+			if m, ok := v.(CompaniesViewer); ok {
+				return m.Companies(rec)
+			}
+			return func(id string) (*relation.CompanyView, error) { return v.Company(rec, id) }
+		}
+		var viewBefore, viewAfter func(string) (*relation.CompanyView, error)
 		evs := entityEvents(c, c.companies.order, fb, fa, relChanges, v.CompanyFields,
 			func(deleted bool, id string) any {
-				rec := after
+				var view func(string) (*relation.CompanyView, error)
 				if deleted {
-					rec = before
+					if viewBefore == nil {
+						viewBefore = viewOf(before)
+					}
+					view = viewBefore
+				} else {
+					if viewAfter == nil {
+						viewAfter = viewOf(after)
+					}
+					view = viewAfter
 				}
-				view, err := v.Company(rec, id)
+				cv, err := view(id)
 				if err != nil {
 					panic(fmt.Sprintf("casefile: view of company %s: %v", id, err))
 				}
-				return view
+				return cv
 			}, event.CompanyCreated, event.CompanyUpdated, event.CompanyDeleted)
 		out = append(out, evs...)
 		changed = changed || len(evs) > 0
@@ -258,8 +285,8 @@ func mustJSON(v any) json.RawMessage {
 // member and returns the members that differ, named prefix+member, with
 // their previous and next values (null when absent), in member name order.
 // The members of "custom_properties" are compared one by one
-// ("custom_properties.<key>"). updated_at, which every change stamps, is
-// not a change. Values are compared as written: 10 and 10.0 differ; null,
+// ("custom_properties.<key>"). updated_at and last_activity_at, which
+// every change stamps, are not changes. Values are compared as written: 10 and 10.0 differ; null,
 // {} and [] are all "empty" and equal.
 func fieldChanges(prefix string, before, after any) []event.FieldChange {
 	return diffObjects(prefix, mustJSON(before), mustJSON(after), true)
@@ -281,7 +308,7 @@ func diffObjects(prefix string, before, after json.RawMessage, top bool) []event
 	slices.Sort(names)
 	var out []event.FieldChange
 	for _, k := range names {
-		if top && k == "updated_at" {
+		if top && (k == "updated_at" || k == "last_activity_at") {
 			continue
 		}
 		b, a := mb[k], ma[k]

@@ -6,6 +6,7 @@ import (
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/entity"
 	"github.com/dossierkit/dossier/relation"
+	"github.com/dossierkit/dossier/validation"
 )
 
 // The operations on the companies, individuals and relations of a case.
@@ -35,6 +36,9 @@ func (c *Change) touchNewRelations(g relation.Graph) {
 // AddCompany adds a company with its relations (see relation.AddCompany)
 // and returns its id.
 func (c *Change) AddCompany(in entity.CompanyInput) (string, error) {
+	if err := refusedRefs(in.Ref, in.Relations); err != nil {
+		return "", err
+	}
 	g, v, err := relation.AddCompany(c.graph(), in, c.env())
 	if err != nil {
 		return "", err
@@ -48,6 +52,9 @@ func (c *Change) AddCompany(in entity.CompanyInput) (string, error) {
 // AddIndividual adds an individual with its relations (see
 // relation.AddIndividual) and returns its id.
 func (c *Change) AddIndividual(in entity.IndividualInput) (string, error) {
+	if err := refusedRefs(in.Ref, in.Relations); err != nil {
+		return "", err
+	}
 	g, v, err := relation.AddIndividual(c.graph(), in, c.env())
 	if err != nil {
 		return "", err
@@ -219,6 +226,52 @@ func (c *Change) SetGraph(g relation.Graph) error {
 			}
 			return false
 		})
+	}
+	return nil
+}
+
+// refusedRefs refuses the ref and source_company_ref members of an entity
+// added alone: they name entities created in the same call, which only
+// AddGraph's callers (case creation, bulk import) have.
+func refusedRefs(ref string, links []entity.Link) error {
+	var l validation.List
+	if ref != "" {
+		l.Add("ref", validation.CodeNotAllowed, "ref is used only when many entities are created in one call")
+	}
+	for i, k := range links {
+		if k.SourceCompanyRef != "" {
+			l.Add(validation.Join(validation.Index("relations", i), "source_company_ref"), validation.CodeNotAllowed,
+				"source_company_ref is used only when many entities are created in one call; use to_company_id")
+		}
+	}
+	return l.Err()
+}
+
+// AddGraph adds the companies, individuals and relations of add (new
+// objects with new ids; relations may join them to the record's entities)
+// to the record, after checking every rule of the resulting graph with
+// relation.Check. Only the new objects are noted as touched, so the
+// change's events are one Created event per new entity (its relations
+// with it) and an Updated event for each existing company that a new
+// relation comes from (none: new relations come from new entities). On
+// error the record is unchanged; the error's paths are those of
+// relation.Check on the resulting graph (new objects after the old ones).
+func (c *Change) AddGraph(add relation.Graph) error {
+	old := c.graph()
+	g := relation.Graph{
+		Companies:   append(slices.Clip(old.Companies), add.Companies...),
+		Individuals: append(slices.Clip(old.Individuals), add.Individuals...),
+		Relations:   append(slices.Clip(old.Relations), add.Relations...),
+	}
+	if err := relation.Check(g); err != nil {
+		return err
+	}
+	c.setGraph(g)
+	for _, e := range add.Companies {
+		c.companies.add(e.ID)
+	}
+	for _, e := range add.Individuals {
+		c.individuals.add(e.ID)
 	}
 	return nil
 }

@@ -1,13 +1,16 @@
 package casefile
 
 import (
+	"slices"
+
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/risk"
 	"github.com/dossierkit/dossier/storage"
 )
 
-// SetReview records a review decision and moves the case to its status
+// SetReview records a review decision, appends it to the record's review
+// history (with the change's actor as reviewer), and moves the case to its status
 // (cases.CheckReview says which moves are allowed). An approval schedules
 // the next periodic review with cases.NextReview: next when given, none
 // when none is set, else the review date plus the period of the case's
@@ -23,6 +26,9 @@ func (c *Change) SetReview(review cases.Review, next *cases.Date, none bool) err
 	}
 	cs.Review = &review
 	cs.Status = cases.Status(review.Status)
+	c.rec.Reviews = append(slices.Clip(c.rec.Reviews), cases.ReviewEntry{
+		Review: *review.Clone(), ActorType: string(c.actor.Type), ActorID: c.actor.ID,
+	})
 	c.dirty = true
 	return nil
 }

@@ -2,6 +2,7 @@ package cases
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -47,8 +48,28 @@ type Case struct {
 	Risk   *risk.Risk `json:"risk"`
 	Review *Review    `json:"review"`
 
+	// AssigneeID is the host's opaque id of the user the case is assigned
+	// to; "" means unassigned and is null on the wire.
+	AssigneeID string `json:"assignee_id"`
+	// Tags are the case's tags, without repeats: in the stored record the
+	// ids of tags of the workspace's catalogue (so a renamed tag is renamed
+	// on every case), and in what a Workspace returns their labels, in the
+	// same order, without the tags deleted from the catalogue.
+	Tags []string `json:"tags"`
+
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// LastActivityAt is the time of the latest change of the case or of
+	// anything in it (entities, relations, checks, risks, reviews, tags,
+	// notes and comments): every saved change stamps it, as it stamps
+	// UpdatedAt. A record saved before the field existed reads with its
+	// UpdatedAt.
+	LastActivityAt time.Time `json:"last_activity_at"`
+	// DeletedAt is set on a case deleted without the permanent choice
+	// (see dossier.Workspace.Delete): the case is hidden from every read
+	// and query but kept, and can be restored for a while. It is stored
+	// (as deleted_at, present only when set) but reads never show it.
+	DeletedAt *time.Time `json:"-"`
 
 	// Version is the stored version of the case's record when it was read
 	// (1 on create, +1 on every saved change), set by the Workspace on the
@@ -64,6 +85,11 @@ func (c Case) Clone() Case {
 	out.Metadata = c.Metadata.Clone()
 	out.CustomProperties = c.CustomProperties.Clone()
 	out.Review = c.Review.Clone()
+	out.Tags = slices.Clone(c.Tags)
+	if c.DeletedAt != nil {
+		t := *c.DeletedAt
+		out.DeletedAt = &t
+	}
 	if c.Risk != nil {
 		r := c.Risk.Clone()
 		out.Risk = &r
@@ -137,19 +163,35 @@ type caseJSON struct {
 	Flags              Flags             `json:"flags"`
 	Risk               *risk.Risk        `json:"risk"`
 	Review             *Review           `json:"review"`
+	AssigneeID         *string           `json:"assignee_id"`
+	Tags               []string          `json:"tags"`
 	CreatedAt          time.Time         `json:"created_at"`
 	UpdatedAt          time.Time         `json:"updated_at"`
+	LastActivityAt     time.Time         `json:"last_activity_at"`
+	DeletedAt          *time.Time        `json:"deleted_at,omitempty"`
 }
 
-// MarshalJSON encodes c in the API's wire shape, with external_id null when
-// the case has none. A case without metadata or custom property values has
+// MarshalJSON encodes c in the API's wire shape, with external_id and
+// assignee_id null when the case has none, tags [] when it has none, and
+// last_activity_at equal to updated_at when unset. A case without metadata or custom property values has
 // {} for them, as in the Dotfile API: nil and empty maps encode alike, so a
 // case reads back with the same JSON from every store.
 func (c Case) MarshalJSON() ([]byte, error) {
 	out := caseJSON{
 		ID: c.ID, Name: c.Name, Status: c.Status, Metadata: c.Metadata, CustomProperties: c.CustomProperties,
 		ContactHasActions: c.ContactHasActions, ReviewerHasActions: c.ReviewerHasActions, Flags: c.Flags,
-		Risk: c.Risk, Review: c.Review, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+		Risk: c.Risk, Review: c.Review, Tags: c.Tags, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+		LastActivityAt: c.LastActivityAt, DeletedAt: c.DeletedAt,
+	}
+	if out.Tags == nil {
+		out.Tags = []string{}
+	}
+	if out.LastActivityAt.IsZero() {
+		out.LastActivityAt = c.UpdatedAt
+	}
+	if c.AssigneeID != "" {
+		a := c.AssigneeID
+		out.AssigneeID = &a
 	}
 	if out.Metadata == nil {
 		out.Metadata = Metadata{}
@@ -173,10 +215,38 @@ func (c *Case) UnmarshalJSON(data []byte) error {
 	*c = Case{
 		ID: in.ID, Name: in.Name, Status: in.Status, Metadata: in.Metadata, CustomProperties: in.CustomProperties,
 		ContactHasActions: in.ContactHasActions, ReviewerHasActions: in.ReviewerHasActions, Flags: in.Flags,
-		Risk: in.Risk, Review: in.Review, CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt,
+		Risk: in.Risk, Review: in.Review, Tags: in.Tags, CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt,
+		LastActivityAt: in.LastActivityAt, DeletedAt: in.DeletedAt,
+	}
+	if len(c.Tags) == 0 {
+		c.Tags = nil
+	}
+	if in.AssigneeID != nil {
+		c.AssigneeID = *in.AssigneeID
 	}
 	if in.ExternalID != nil {
 		c.ExternalID = *in.ExternalID
 	}
 	return nil
+}
+
+// MaxAssigneeIDLen is the longest assignee id, in characters.
+const MaxAssigneeIDLen = 255
+
+// ValidateAssigneeID reports a problem at path "assignee_id" unless id has
+// 1 to MaxAssigneeIDLen characters of valid UTF-8 without control or
+// invisible characters. The id is the host's and is otherwise opaque.
+func ValidateAssigneeID(l *validation.List, id string) {
+	switch n := utf8.RuneCountInString(id); {
+	case !utf8.ValidString(id):
+		l.Add("assignee_id", validation.CodeInvalidFormat, "assignee_id is not valid UTF-8")
+	case n == 0:
+		l.Add("assignee_id", validation.CodeRequired, "assignee_id must not be empty; use null to unassign")
+	case n > MaxAssigneeIDLen:
+		l.Addf("assignee_id", validation.CodeTooLong, "assignee_id has %d characters, at most %d allowed", n, MaxAssigneeIDLen)
+	default:
+		if p := fieldcheck.Text(id); !p.OK() {
+			l.Add("assignee_id", validation.CodeInvalidFormat, "assignee_id "+p.Detail())
+		}
+	}
 }

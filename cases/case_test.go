@@ -15,7 +15,7 @@ import (
 // null encodings of unset optional members.
 func TestCaseWireShape(t *testing.T) {
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	c := cases.Case{ID: "c1", Name: "Acme", Status: cases.StatusOpen, CreatedAt: at, UpdatedAt: at}
+	c := cases.Case{ID: "c1", Name: "Acme", Status: cases.StatusOpen, CreatedAt: at, UpdatedAt: at, LastActivityAt: at}
 	b, err := json.Marshal(c)
 	if err != nil {
 		t.Fatal(err)
@@ -25,12 +25,16 @@ func TestCaseWireShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"id", "external_id", "name", "status", "metadata", "contact_has_actions",
-		"reviewer_has_actions", "flags", "risk", "review", "created_at", "updated_at"} {
+		"reviewer_has_actions", "flags", "risk", "review", "created_at", "updated_at",
+		"assignee_id", "tags", "last_activity_at"} {
 		if _, ok := m[k]; !ok {
 			t.Errorf("member %q missing from %s", k, b)
 		}
 	}
-	for _, k := range []string{"external_id", "risk", "review"} {
+	if string(m["tags"]) != "[]" {
+		t.Errorf("tags = %s, want []", m["tags"])
+	}
+	for _, k := range []string{"external_id", "risk", "review", "assignee_id"} {
 		if string(m[k]) != "null" {
 			t.Errorf("%s = %s, want null", k, m[k])
 		}
@@ -42,12 +46,15 @@ func TestCaseWireShape(t *testing.T) {
 	comment := "ok"
 	next := cases.Date{Year: 2027, Month: 1, Day: 2}
 	c.ExternalID = "crm-1"
+	c.AssigneeID = "user-7"
+	c.Tags = []string{"t1", "t2"}
 	c.Metadata = cases.Metadata{"a": "b"}
 	c.CustomProperties = customprop.Values{} // nil encodes as {} and decodes empty
 	c.Review = &cases.Review{ID: "r1", Status: cases.ReviewApproved, Comment: &comment, ReviewerType: cases.ReviewerUser, ReviewedAt: at, NextReviewAt: &next}
 	b, _ = json.Marshal(c)
 	wantReview := `"review":{"id":"r1","status":"approved","comment":"ok","reviewer_type":"user","reviewed_at":"2026-01-02T03:04:05Z","next_review_at":"2027-01-02"}`
-	if !strings.Contains(string(b), wantReview) || !strings.Contains(string(b), `"external_id":"crm-1"`) {
+	if !strings.Contains(string(b), wantReview) || !strings.Contains(string(b), `"external_id":"crm-1"`) ||
+		!strings.Contains(string(b), `"assignee_id":"user-7","tags":["t1","t2"]`) {
 		t.Fatalf("got %s", b)
 	}
 	var back cases.Case

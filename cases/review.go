@@ -123,3 +123,24 @@ func (s ReviewSchedule) Clone() ReviewSchedule {
 func Due(status Status, review *Review, day Date) bool {
 	return status == StatusApproved && review != nil && review.NextReviewAt != nil && !day.Before(*review.NextReviewAt)
 }
+
+// ReviewEntry is one review of a case's review history: the review as it
+// was recorded (its next_review_at as scheduled then) and who recorded it,
+// by actor type (user, api or system) and the host's id of that actor.
+type ReviewEntry struct {
+	Review    Review `json:"review"`
+	ActorType string `json:"actor_type"`
+	ActorID   string `json:"actor_id"`
+}
+
+// Clone returns a deep copy of e.
+func (e ReviewEntry) Clone() ReviewEntry {
+	e.Review = *e.Review.Clone()
+	return e
+}
+
+// MaxReviewClockSkew is how far in the future a review's reviewed_at may
+// be (the clocks of the host and of the reviewer's device differ a
+// little); later dates are refused, as are dates before the case was
+// created.
+const MaxReviewClockSkew = 5 * time.Minute

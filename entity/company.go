@@ -65,17 +65,25 @@ type Company struct {
 	// IsRelevant is true unless the company was marked as not relevant to
 	// the case; its checks then do not count towards the case flags.
 	IsRelevant bool `json:"is_relevant"`
+	// CompanyDetails holds the legal form code, classifications, bank
+	// account, share capital and tax and employer identification numbers.
+	CompanyDetails
 	// CustomProperties are the values of the workspace's custom properties
 	// of target company, validated against their definitions when written.
 	CustomProperties customprop.Values `json:"custom_properties,omitempty"`
 
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// LastActivityAt is the time of the latest change of the company, of
+	// a relation from it or of a check on it (stamped by every change
+	// that touches them).
+	LastActivityAt time.Time `json:"last_activity_at"`
 }
 
 // Clone returns a deep copy of c.
 func (c Company) Clone() Company {
 	c.CustomProperties = c.CustomProperties.Clone()
+	c.CompanyDetails = c.CompanyDetails.Clone()
 	return c
 }
 
@@ -105,6 +113,7 @@ func (c Company) validateFields(l *validation.List, now time.Time) {
 	checkText(l, "legal_form", c.LegalForm, MaxTextLen, false)
 	c.Address.validate(l, "address")
 	checkWebURL(l, "website_url", c.WebsiteURL)
+	c.CompanyDetails.validate(l)
 }
 
 // CompanyInput describes a company to create. Its JSON form is the body of
@@ -115,6 +124,11 @@ type CompanyInput struct {
 	// CaseID is optional: the case is given to the create call itself. When
 	// set, it must name that case (the Dotfile API's payload carries it).
 	CaseID string `json:"case_id,omitempty"`
+	// Ref names the company within one call that creates many entities
+	// (case creation with a whole graph, a bulk import), for the
+	// source_company_ref of other entities' relations; it is not stored
+	// and is refused where a single company is added.
+	Ref string `json:"ref,omitempty"`
 	// Type defaults to CompanyMain when empty, as in the Dotfile API.
 	Type               CompanyType `json:"type,omitempty"`
 	Name               string      `json:"name"`
@@ -129,6 +143,10 @@ type CompanyInput struct {
 	WebsiteURL string        `json:"website_url,omitempty"`
 	// IsRelevant defaults to true when nil.
 	IsRelevant *bool `json:"is_relevant,omitempty"`
+	// CompanyDetails are the further fields (legal form code, banking
+	// information, ...); IBAN and BIC are normalised (spaces removed,
+	// upper case) before they are checked.
+	CompanyDetails
 	// CustomProperties are written as a partial object: null removes a key.
 	// They are validated against the workspace's definitions by the
 	// operation that creates the company (see package relation).
@@ -145,15 +163,17 @@ type CompanyInput struct {
 // *validation.Error.
 func (in *CompanyInput) UnmarshalJSON(data []byte) error {
 	var v CompanyInput
-	if err := patch.DecodeObject(data, map[string]any{
+	fields := map[string]any{
 		"case_id": &v.CaseID, "type": &v.Type, "name": &v.Name,
 		"commercial_name": &v.CommercialName, "registration_number": &v.RegistrationNumber,
 		"registration_date": &v.RegistrationDate, "country": &v.Country,
 		"legal_form": &v.LegalForm, "status": &v.Status,
 		"address": (*inputAddress)(&v.Address), "website_url": &v.WebsiteURL,
 		"is_relevant": &v.IsRelevant, "custom_properties": &v.CustomProperties,
-		"relations": (*inputLinks)(&v.Relations),
-	}); err != nil {
+		"relations": (*inputLinks)(&v.Relations), "ref": &v.Ref,
+	}
+	v.CompanyDetails.decodeFields(fields)
+	if err := patch.DecodeObject(data, fields); err != nil {
 		return err
 	}
 	*in = v
@@ -180,9 +200,12 @@ func NewCompany(id string, in CompanyInput, now time.Time) (Company, error) {
 		Address:            in.Address,
 		WebsiteURL:         in.WebsiteURL,
 		IsRelevant:         in.IsRelevant == nil || *in.IsRelevant,
+		CompanyDetails:     in.CompanyDetails.Clone(),
 		CreatedAt:          now,
 		UpdatedAt:          now,
+		LastActivityAt:     now,
 	}
+	c.CompanyDetails.normalize()
 	if c.Type == "" {
 		c.Type = CompanyMain
 	}
@@ -236,6 +259,9 @@ type CompanyUpdate struct {
 	Address            patch.Field[AddressUpdate] `json:"address,omitzero"`
 	WebsiteURL         patch.Field[string]        `json:"website_url,omitzero"`
 	IsRelevant         patch.Field[bool]          `json:"is_relevant,omitzero"`
+	// CompanyDetailsUpdate updates the further fields (legal form code,
+	// banking information, ...).
+	CompanyDetailsUpdate
 	// CustomProperties is a partial write: keys present are set, null
 	// removes, absent keys are kept. It is validated against the
 	// workspace's definitions by the operation (see package relation).
@@ -246,13 +272,15 @@ type CompanyUpdate struct {
 // reporting every problem at once as a *validation.Error.
 func (u *CompanyUpdate) UnmarshalJSON(data []byte) error {
 	var v CompanyUpdate
-	if err := patch.DecodeObject(data, map[string]any{
+	fields := map[string]any{
 		"type": &v.Type, "name": &v.Name, "commercial_name": &v.CommercialName,
 		"registration_number": &v.RegistrationNumber, "registration_date": &v.RegistrationDate,
 		"country": &v.Country, "legal_form": &v.LegalForm, "status": &v.Status,
 		"address": &v.Address, "website_url": &v.WebsiteURL, "is_relevant": &v.IsRelevant,
 		"custom_properties": &v.CustomProperties,
-	}); err != nil {
+	}
+	v.CompanyDetailsUpdate.decodeFields(fields)
+	if err := patch.DecodeObject(data, fields); err != nil {
 		return err
 	}
 	*u = v
@@ -284,6 +312,7 @@ func (c Company) Update(u CompanyUpdate, now time.Time) (Company, error) {
 	}
 	out.Address = applyAddress(u.Address, c.Address)
 	out.WebsiteURL = apply(u.WebsiteURL, c.WebsiteURL)
+	out.CompanyDetails = u.CompanyDetailsUpdate.apply(c.CompanyDetails)
 	if b, ok := u.IsRelevant.Get(); ok {
 		out.IsRelevant = b
 	}

@@ -212,7 +212,7 @@ func TestCompanyJSONAndClone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"id":"c1","type":"main","name":"Acme","country":"FR","status":"not_reported","address":{"city":"Paris"},"website_url":"https://acme.example","is_relevant":true,"created_at":"2024-05-01T09:00:00Z","updated_at":"2024-05-01T09:00:00Z"}`
+	want := `{"id":"c1","type":"main","name":"Acme","country":"FR","status":"not_reported","address":{"city":"Paris"},"website_url":"https://acme.example","is_relevant":true,"banking_information":{"iban":null,"bic":null},"created_at":"2024-05-01T09:00:00Z","updated_at":"2024-05-01T09:00:00Z","last_activity_at":"2024-05-01T09:00:00Z"}`
 	if string(b) != want {
 		t.Fatalf("JSON:\n got %s\nwant %s", b, want)
 	}

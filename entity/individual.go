@@ -52,6 +52,9 @@ type Individual struct {
 	// IsRelevant is true unless the individual was marked as not relevant
 	// to the case; its checks then do not count towards the case flags.
 	IsRelevant bool `json:"is_relevant"`
+	// IndividualDetails holds is_controlling_person, birth place, gender,
+	// bank account and the tax and social security numbers.
+	IndividualDetails
 
 	// OwnershipPercentage and VotingRightsPercentage are the total interest
 	// in the main company as given by the caller (unknown when not given).
@@ -67,11 +70,16 @@ type Individual struct {
 
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// LastActivityAt is the time of the latest change of the individual,
+	// of a relation from it or of a check on it (stamped by every change
+	// that touches them).
+	LastActivityAt time.Time `json:"last_activity_at"`
 }
 
 // Clone returns a deep copy of i.
 func (i Individual) Clone() Individual {
 	out := i
+	out.IndividualDetails = i.IndividualDetails.Clone()
 	if i.Nationalities != nil {
 		out.Nationalities = append([]string(nil), i.Nationalities...)
 	}
@@ -125,6 +133,7 @@ func (i Individual) validateFields(l *validation.List, now time.Time) {
 	checkPhone(l, "phone_number", i.PhoneNumber)
 	checkDate(l, "birth_date", i.BirthDate, now)
 	checkCountry(l, "birth_country", i.BirthCountry)
+	i.IndividualDetails.validate(l)
 	seen := make(map[string]bool, len(i.Nationalities))
 	for k, n := range i.Nationalities {
 		p := validation.Index("nationalities", k)
@@ -166,7 +175,12 @@ func (i Individual) validateFields(l *validation.List, now time.Time) {
 type IndividualInput struct {
 	// CaseID is optional: the case is given to the create call itself. When
 	// set, it must name that case (the Dotfile API's payload carries it).
-	CaseID        string   `json:"case_id,omitempty"`
+	CaseID string `json:"case_id,omitempty"`
+	// Ref names the individual within one call that creates many
+	// entities; it is not stored (individuals are never the target of a
+	// source_company_ref) and is refused where a single individual is
+	// added.
+	Ref           string   `json:"ref,omitempty"`
 	FirstName     string   `json:"first_name,omitempty"`
 	MiddleName    string   `json:"middle_name,omitempty"`
 	LastName      string   `json:"last_name,omitempty"`
@@ -186,6 +200,10 @@ type IndividualInput struct {
 	IsSignatory       bool `json:"is_signatory,omitempty"`
 	// IsRelevant defaults to true when nil.
 	IsRelevant *bool `json:"is_relevant,omitempty"`
+	// IndividualDetails are the further fields (gender, banking
+	// information, ...); IBAN and BIC are normalised (spaces removed,
+	// upper case) before they are checked.
+	IndividualDetails
 
 	// OwnershipPercentage and VotingRightsPercentage are the declared total
 	// interest in the main company (unknown when absent or null).
@@ -209,7 +227,7 @@ type IndividualInput struct {
 // *validation.Error.
 func (in *IndividualInput) UnmarshalJSON(data []byte) error {
 	var v IndividualInput
-	if err := patch.DecodeObject(data, map[string]any{
+	fields := map[string]any{
 		"case_id": &v.CaseID, "first_name": &v.FirstName, "middle_name": &v.MiddleName,
 		"last_name": &v.LastName, "maiden_name": &v.MaidenName, "email": &v.Email,
 		"phone_number": &v.PhoneNumber, "birth_date": &v.BirthDate,
@@ -219,7 +237,10 @@ func (in *IndividualInput) UnmarshalJSON(data []byte) error {
 		"is_delegator": &v.IsDelegator, "is_signatory": &v.IsSignatory, "is_relevant": &v.IsRelevant,
 		"ownership_percentage": &v.OwnershipPercentage, "voting_rights_percentage": &v.VotingRightsPercentage,
 		"custom_properties": &v.CustomProperties, "relations": (*inputLinks)(&v.Relations),
-	}); err != nil {
+		"ref": &v.Ref,
+	}
+	v.IndividualDetails.decodeFields(fields)
+	if err := patch.DecodeObject(data, fields); err != nil {
 		return err
 	}
 	*in = v
@@ -253,9 +274,12 @@ func NewIndividual(id string, in IndividualInput, now time.Time) (Individual, er
 		IsRelevant:             in.IsRelevant == nil || *in.IsRelevant,
 		OwnershipPercentage:    in.OwnershipPercentage,
 		VotingRightsPercentage: in.VotingRightsPercentage,
+		IndividualDetails:      in.IndividualDetails.Clone(),
 		CreatedAt:              now,
 		UpdatedAt:              now,
+		LastActivityAt:         now,
 	}
+	i.IndividualDetails.normalize()
 	var l validation.List
 	if id == "" {
 		l.Add("id", validation.CodeRequired, "id is required")
@@ -295,6 +319,9 @@ type IndividualUpdate struct {
 	IsDelegator       patch.Field[bool] `json:"is_delegator,omitzero"`
 	IsSignatory       patch.Field[bool] `json:"is_signatory,omitzero"`
 	IsRelevant        patch.Field[bool] `json:"is_relevant,omitzero"`
+	// IndividualDetailsUpdate updates the further fields (gender,
+	// banking information, ...).
+	IndividualDetailsUpdate
 
 	OwnershipPercentage    patch.Field[Percentage] `json:"ownership_percentage,omitzero"`
 	VotingRightsPercentage patch.Field[Percentage] `json:"voting_rights_percentage,omitzero"`
@@ -309,7 +336,7 @@ type IndividualUpdate struct {
 // reporting every problem at once as a *validation.Error.
 func (u *IndividualUpdate) UnmarshalJSON(data []byte) error {
 	var v IndividualUpdate
-	if err := patch.DecodeObject(data, map[string]any{
+	fields := map[string]any{
 		"first_name": &v.FirstName, "middle_name": &v.MiddleName, "last_name": &v.LastName,
 		"maiden_name": &v.MaidenName, "email": &v.Email, "phone_number": &v.PhoneNumber,
 		"birth_date": &v.BirthDate, "birth_country": &v.BirthCountry,
@@ -319,7 +346,9 @@ func (u *IndividualUpdate) UnmarshalJSON(data []byte) error {
 		"is_signatory": &v.IsSignatory, "is_relevant": &v.IsRelevant,
 		"ownership_percentage": &v.OwnershipPercentage, "voting_rights_percentage": &v.VotingRightsPercentage,
 		"custom_properties": &v.CustomProperties,
-	}); err != nil {
+	}
+	v.IndividualDetailsUpdate.decodeFields(fields)
+	if err := patch.DecodeObject(data, fields); err != nil {
 		return err
 	}
 	*u = v
@@ -334,6 +363,7 @@ func (u *IndividualUpdate) UnmarshalJSON(data []byte) error {
 func (i Individual) Update(u IndividualUpdate, now time.Time) (Individual, error) {
 	var l validation.List
 	out := i.Clone()
+	out.IndividualDetails = u.IndividualDetailsUpdate.apply(&l, i.IndividualDetails)
 	out.FirstName = apply(u.FirstName, i.FirstName)
 	out.MiddleName = apply(u.MiddleName, i.MiddleName)
 	out.LastName = apply(u.LastName, i.LastName)

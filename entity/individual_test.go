@@ -185,12 +185,12 @@ func TestIndividualInputSeedPayload(t *testing.T) {
 
 func TestIndividualInputJSONRefuses(t *testing.T) {
 	var in entity.IndividualInput
-	err := json.Unmarshal([]byte(`{"last_name":"S","nationalities":"FR","is_signatory":1,"gender":"x",
+	err := json.Unmarshal([]byte(`{"last_name":"S","nationalities":"FR","is_signatory":1,"sex":"x",
 		"relations":[{"to_company_id":1},{"from_individual_id":"x"}],"custom_properties":[]}`), &in)
 	checkProblems(t, err,
 		problem{"nationalities", validation.CodeInvalidType},
 		problem{"is_signatory", validation.CodeInvalidType},
-		problem{"gender", validation.CodeUnknownField},
+		problem{"sex", validation.CodeUnknownField},
 		problem{"relations[0].to_company_id", validation.CodeInvalidType},
 		problem{"relations[1].from_individual_id", validation.CodeUnknownField},
 		problem{"custom_properties", validation.CodeInvalidType},
@@ -208,7 +208,7 @@ func TestIndividualJSONAndClone(t *testing.T) {
 	b, _ := json.Marshal(p)
 	want := `{"id":"i1","first_name":"Tony","last_name":"Stark","nationalities":["US"],"roles":["shareholder"],` +
 		`"is_beneficial_owner":false,"is_business_contact":false,"is_delegator":false,"is_signatory":false,"is_relevant":true,` +
-		`"ownership_percentage":33.33,"voting_rights_percentage":null,"created_at":"2024-05-01T09:00:00Z","updated_at":"2024-05-01T09:00:00Z"}`
+		`"is_controlling_person":false,"banking_information":null,"ownership_percentage":33.33,"voting_rights_percentage":null,"created_at":"2024-05-01T09:00:00Z","updated_at":"2024-05-01T09:00:00Z","last_activity_at":"2024-05-01T09:00:00Z"}`
 	if string(b) != want {
 		t.Fatalf("JSON:\n got %s\nwant %s", b, want)
 	}

@@ -20,6 +20,11 @@ type Link struct {
 	Roles                  []Role     `json:"roles,omitempty"`
 	// Position is free text ("CEO") of at most MaxTextLen characters.
 	Position string `json:"position,omitempty"`
+	// SourceCompanyRef names the company the new entity relates to by the
+	// ref of a company created in the same call (case creation with a
+	// whole graph, or a bulk import); it cannot be combined with
+	// ToCompanyID and is refused where no such companies are created.
+	SourceCompanyRef string `json:"source_company_ref,omitempty"`
 }
 
 // Clone returns a deep copy of k.
@@ -63,7 +68,7 @@ func (k *Link) UnmarshalJSON(data []byte) error {
 	if err := patch.DecodeObject(data, map[string]any{
 		"to_company_id": &v.ToCompanyID, "ownership_percentage": &v.OwnershipPercentage,
 		"voting_rights_percentage": &v.VotingRightsPercentage, "roles": &v.Roles,
-		"position":                  &v.Position,
+		"position": &v.Position, "source_company_ref": &v.SourceCompanyRef,
 		"ownership_percentage_band": &ownBand, "voting_rights_percentage_band": &voteBand,
 	}); err != nil {
 		return err

@@ -30,6 +30,9 @@ const (
 	CaseUpdated   Type = "Case.Updated"
 	CaseReviewDue Type = "Case.ReviewDue"
 	CaseDeleted   Type = "Case.Deleted"
+	// CaseRestored is dossier's own event (the Dotfile API has none): a
+	// case deleted without the permanent choice was restored.
+	CaseRestored Type = "Case.Restored"
 
 	IndividualCreated Type = "Individual.Created"
 	IndividualUpdated Type = "Individual.Updated"
@@ -45,6 +48,13 @@ const (
 	CheckRejected     Type = "Check.Rejected"
 	CheckExpired      Type = "Check.Expired"
 	CheckDeleted      Type = "Check.Deleted"
+
+	NoteCreated        Type = "Note.Created"
+	NoteUpdated        Type = "Note.Updated"
+	NoteDeleted        Type = "Note.Deleted"
+	NoteCommentCreated Type = "NoteComment.Created"
+	NoteCommentUpdated Type = "NoteComment.Updated"
+	NoteCommentDeleted Type = "NoteComment.Deleted"
 )
 
 // SubEvent says what a Case.Updated event changed.
@@ -60,6 +70,8 @@ const (
 	ContactHasActionsUpdated  SubEvent = "Case.ContactHasActionsUpdated"
 	ReviewerHasActionsUpdated SubEvent = "Case.ReviewerHasActionsUpdated"
 	FlagsUpdated              SubEvent = "Case.FlagsUpdated"
+	TagsUpdated               SubEvent = "Case.TagsUpdated"
+	AssigneeUpdated           SubEvent = "Case.AssigneeUpdated"
 )
 
 // ActorType says what kind of party made a change.

@@ -48,6 +48,17 @@ type Query struct {
 	// NameContains keeps cases whose name contains this text, compared
 	// case-insensitively (both lower-cased with strings.ToLower).
 	NameContains string
+	// TagsAll keeps cases that have every one of these tags (the Dotfile
+	// API's array_contains), TagsNone cases that have none of them
+	// (array_not_contains), and TagsAny cases that have at least one of
+	// them (array_overlap); an empty list is no filter. Tags are compared
+	// as stored in cases.Case.Tags: tag ids (the Workspace resolves the
+	// labels a host gives to ids before querying the store).
+	TagsAll, TagsNone, TagsAny []string
+	// AssigneeID keeps the cases assigned to this user id; Unassigned
+	// keeps the cases assigned to nobody. They cannot be combined.
+	AssigneeID string
+	Unassigned bool
 
 	// Sort is the order of the results, ties broken by case id in the same
 	// direction; Desc reverses it.
@@ -140,7 +151,8 @@ func (e *DamagedError) Unwrap() error { return e.Err }
 
 // Validate returns a *validation.Error listing every problem of q: unknown
 // statuses, risk levels or sort field, a negative limit or offset, Offset
-// with After, a malformed cursor, or a range whose start is after its end.
+// with After, a malformed cursor, a range whose start is after its end, an
+// empty tag, or AssigneeID with Unassigned.
 func (q Query) Validate() error {
 	var l validation.List
 	for i, s := range q.Statuses {
@@ -152,6 +164,19 @@ func (q Query) Validate() error {
 		if !lv.Valid() {
 			l.Addf(validation.Index("risk_levels", i), validation.CodeInvalidValue, "unknown risk level %q", lv)
 		}
+	}
+	for _, f := range []struct {
+		path string
+		tags []string
+	}{{"tags_all", q.TagsAll}, {"tags_none", q.TagsNone}, {"tags_any", q.TagsAny}} {
+		for i, t := range f.tags {
+			if t == "" {
+				l.Add(validation.Index(f.path, i), validation.CodeRequired, "a tag must not be empty")
+			}
+		}
+	}
+	if q.AssigneeID != "" && q.Unassigned {
+		l.Add("assignee_id", validation.CodeConflict, "a query cannot ask for an assignee and for unassigned cases")
 	}
 	switch q.Sort {
 	case "", SortCreatedAt, SortUpdatedAt, SortName, SortNextReviewAt:
@@ -188,7 +213,12 @@ func (q Query) Validate() error {
 
 // Matches reports whether c passes every filter of q. It is the definition
 // of the filters: every adapter must return exactly the cases it accepts.
+// A case deleted without the permanent choice (cases.Case.DeletedAt set)
+// never matches.
 func (q Query) Matches(c *cases.Case) bool {
+	if c.DeletedAt != nil {
+		return false
+	}
 	if len(q.Statuses) > 0 && !slices.Contains(q.Statuses, c.Status) {
 		return false
 	}
@@ -217,6 +247,25 @@ func (q Query) Matches(c *cases.Case) bool {
 		return false
 	}
 	if q.NameContains != "" && !strings.Contains(strings.ToLower(c.Name), strings.ToLower(q.NameContains)) {
+		return false
+	}
+	for _, t := range q.TagsAll {
+		if !slices.Contains(c.Tags, t) {
+			return false
+		}
+	}
+	for _, t := range q.TagsNone {
+		if slices.Contains(c.Tags, t) {
+			return false
+		}
+	}
+	if len(q.TagsAny) > 0 && !slices.ContainsFunc(q.TagsAny, func(t string) bool { return slices.Contains(c.Tags, t) }) {
+		return false
+	}
+	if q.AssigneeID != "" && c.AssigneeID != q.AssigneeID {
+		return false
+	}
+	if q.Unassigned && c.AssigneeID != "" {
 		return false
 	}
 	return true

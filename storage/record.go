@@ -23,6 +23,11 @@ type Record struct {
 	Checks      []cases.Check        `json:"checks,omitempty"`
 	Risks       risk.History         `json:"risks"`
 	Schedule    cases.ReviewSchedule `json:"schedule"`
+	// Reviews is the case's review history, oldest first; the current
+	// review is also Case.Review.
+	Reviews []cases.ReviewEntry `json:"reviews,omitempty"`
+	// Notes are the case's notes with their comments, oldest first.
+	Notes []cases.Note `json:"notes,omitempty"`
 }
 
 // Clone returns a deep copy of r; nil stays nil.
@@ -40,6 +45,8 @@ func (r *Record) Clone() *Record {
 	c.Individuals = cloneAll(r.Individuals, entity.Individual.Clone)
 	c.Relations = cloneAll(r.Relations, relation.Relation.Clone)
 	c.Checks = cloneAll(r.Checks, cases.Check.Clone)
+	c.Reviews = cloneAll(r.Reviews, cases.ReviewEntry.Clone)
+	c.Notes = cloneAll(r.Notes, cases.Note.Clone)
 	return c
 }
 

@@ -86,6 +86,23 @@ const (
 	// hyphen, ...) or line/paragraph separator character. N is the
 	// character.
 	TextInvisible
+
+	// IBANFormat: not upper-case letters and digits, starting with two
+	// letters and two digits.
+	IBANFormat
+	// IBANCountry: the first two letters are not a country of the SWIFT
+	// IBAN Registry.
+	IBANCountry
+	// IBANLength: the wrong length; N is the length of the country's
+	// IBANs (0 when the country is not known yet).
+	IBANLength
+	// IBANChecksum: the ISO 7064 MOD 97-10 check fails.
+	IBANChecksum
+	// BICFormat: not 8 or 11 upper-case letters and digits with letters
+	// at the country code's place.
+	BICFormat
+	// BICCountry: characters 5 and 6 are not an existing country code.
+	BICCountry
 )
 
 var kindNames = [...]string{
@@ -113,6 +130,12 @@ var kindNames = [...]string{
 	URLDelims:         "url_delims",
 	URLPort:           "url_port",
 	TextInvisible:     "text_invisible",
+	IBANFormat:        "iban_format",
+	IBANCountry:       "iban_country",
+	IBANLength:        "iban_length",
+	IBANChecksum:      "iban_checksum",
+	BICFormat:         "bic_format",
+	BICCountry:        "bic_country",
 }
 
 // String returns a short lower-case name of k, such as "email_domain".
@@ -193,6 +216,21 @@ func (p Problem) Detail() string {
 		return `"[" and "]" are allowed only around an IP literal host, "#" only once (percent-encode them)`
 	case TextInvisible:
 		return fmt.Sprintf("holds the invisible or control character U+%04X", p.N)
+	case IBANFormat:
+		return "an IBAN is written in upper-case letters and digits without spaces, starting with a country code and two check digits"
+	case IBANCountry:
+		return "the country code is not one of the countries that publish an IBAN format"
+	case IBANLength:
+		if p.N > 0 {
+			return fmt.Sprintf("IBANs of this country have %d characters", p.N)
+		}
+		return fmt.Sprintf("an IBAN has 5 to %d characters", MaxIBANLength)
+	case IBANChecksum:
+		return "the check digits do not match (ISO 7064 MOD 97-10)"
+	case BICFormat:
+		return "a BIC has 8 or 11 upper-case letters and digits: party prefix, country code, location and optional branch"
+	case BICCountry:
+		return "characters 5 and 6 are not an existing ISO 3166-1 alpha-2 country code"
 	case URLPort:
 		port := p.Arg
 		if len(port) > 20 {

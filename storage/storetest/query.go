@@ -87,13 +87,41 @@ func randomCase(r *rand.Rand, id string) cases.Case {
 	if r.IntN(2) == 0 {
 		c.ExternalID = fmt.Sprint("Ext-", id)
 	}
+	for _, tag := range poolTags {
+		if r.IntN(2) == 0 {
+			c.Tags = append(c.Tags, tag)
+		}
+	}
+	c.AssigneeID = pick(r, poolAssignees)
 	return c
+}
+
+// The tags and assignees of random cases ("" is unassigned).
+var (
+	poolTags      = []string{"tag-a", "tag-b", "tag-c", "Tag-A"}
+	poolAssignees = []string{"", "", "user-1", "user-2", "User-1"}
+)
+
+// randomTags returns one to three tags of poolTags, sometimes with a tag
+// no case has.
+func randomTags(r *rand.Rand) []string {
+	var out []string
+	for range 1 + r.IntN(3) {
+		out = append(out, pick(r, poolTags))
+	}
+	if r.IntN(6) == 0 {
+		out = append(out, "tag-none")
+	}
+	return out
 }
 
 // oracleMatches is the suite's own reading of the filters of a Query,
 // written independently of storage.Query.Matches so that a mistake there
 // is caught too.
 func oracleMatches(q storage.Query, c cases.Case) bool {
+	if c.DeletedAt != nil {
+		return false
+	}
 	if len(q.Statuses) > 0 {
 		found := false
 		for _, s := range q.Statuses {
@@ -144,6 +172,34 @@ func oracleMatches(q storage.Query, c cases.Case) bool {
 		return false
 	}
 	if q.ExternalID != "" && q.ExternalID != c.ExternalID {
+		return false
+	}
+	has := map[string]bool{}
+	for _, tag := range c.Tags {
+		has[tag] = true
+	}
+	for _, tag := range q.TagsAll {
+		if !has[tag] {
+			return false
+		}
+	}
+	for _, tag := range q.TagsNone {
+		if has[tag] {
+			return false
+		}
+	}
+	if len(q.TagsAny) > 0 {
+		n := 0
+		for _, tag := range q.TagsAny {
+			if has[tag] {
+				n++
+			}
+		}
+		if n == 0 {
+			return false
+		}
+	}
+	if (q.AssigneeID != "" && q.AssigneeID != c.AssigneeID) || (q.Unassigned && c.AssigneeID != "") {
 		return false
 	}
 	return strings.Contains(strings.ToLower(c.Name), strings.ToLower(q.NameContains))
@@ -250,6 +306,16 @@ var filterGens = map[string]func(r *rand.Rand, q *storage.Query, all []cases.Cas
 		}
 	},
 	"name_contains": func(r *rand.Rand, q *storage.Query, _ []cases.Case) { q.NameContains = pick(r, poolNameParts) },
+	"tags_all":      func(r *rand.Rand, q *storage.Query, _ []cases.Case) { q.TagsAll = randomTags(r) },
+	"tags_none":     func(r *rand.Rand, q *storage.Query, _ []cases.Case) { q.TagsNone = randomTags(r) },
+	"tags_any":      func(r *rand.Rand, q *storage.Query, _ []cases.Case) { q.TagsAny = randomTags(r) },
+	"assignee": func(r *rand.Rand, q *storage.Query, _ []cases.Case) {
+		if r.IntN(3) == 0 {
+			q.Unassigned = true
+		} else {
+			q.AssigneeID = pick(r, poolAssignees[2:])
+		}
+	},
 }
 
 func randomTimeRange(r *rand.Rand) storage.TimeRange {
@@ -378,6 +444,11 @@ func testQueryOracle(t *testing.T, s storage.Store, seed uint64) {
 	all := make([]cases.Case, n)
 	for i := range all {
 		all[i] = randomCase(r, fmt.Sprintf("q%03d", r.IntN(1000)*1000+i))
+		if r.IntN(10) == 0 {
+			// Deleted restorably: stored, but never matched by a query.
+			at := epoch.Add(time.Duration(i) * time.Minute)
+			all[i].DeletedAt = &at
+		}
 	}
 	createAll(t, s, all)
 	for _, sort := range sortFields {
@@ -435,6 +506,8 @@ func testQueryInvalid(t *testing.T, s storage.Store, _ uint64) {
 		{"next review range reversed", "next_review_at", storage.Query{NextReview: storage.DateRange{From: poolDates[3], To: poolDates[2]}}},
 		{"created range reversed", "created_at", storage.Query{CreatedAt: storage.TimeRange{From: epoch.Add(time.Nanosecond), To: epoch}}},
 		{"updated range reversed", "updated_at", storage.Query{UpdatedAt: storage.TimeRange{From: epoch.Add(time.Hour), To: epoch}}},
+		{"empty tag", "tags_none[1]", storage.Query{TagsNone: []string{"tag-a", ""}}},
+		{"assignee and unassigned", "assignee_id", storage.Query{AssigneeID: "user-1", Unassigned: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
