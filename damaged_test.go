@@ -11,6 +11,7 @@ import (
 
 	"github.com/dossierkit/dossier"
 	"github.com/dossierkit/dossier/cases"
+	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/patch"
 	"github.com/dossierkit/dossier/storage"
 )
@@ -237,5 +238,64 @@ func TestListCasesQuery(t *testing.T) {
 	_, err := w.ListCases(ctx, dossier.ListOptions{Offset: 1, After: "x", Sort: "risk"})
 	if !errors.Is(err, dossier.ErrInvalid) {
 		t.Fatalf("bad options: %v", err)
+	}
+}
+
+// damagedOutbox reports the pending events of one case as unreadable, as
+// an adapter does for a damaged audit log frame: the readable events of
+// the page come with an error naming the damage.
+type damagedOutbox struct {
+	storage.Store
+	bad string
+}
+
+func (s *damagedOutbox) PendingEvents(ctx context.Context, after uint64, limit int) ([]event.Event, error) {
+	page, err := s.Store.PendingEvents(ctx, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	var lost bool
+	page = slices.DeleteFunc(page, func(e event.Event) bool {
+		if e.CaseID == s.bad {
+			lost = true
+			return true
+		}
+		return false
+	})
+	if lost {
+		return page, errors.Join(&storage.DamagedError{CaseID: s.bad, Err: errCorrupt})
+	}
+	return page, nil
+}
+
+// TestDrainGoesPastDamagedEvents: the readable events are delivered and
+// acknowledged; the damaged ones are reported and stay pending.
+func TestDrainGoesPastDamagedEvents(t *testing.T) {
+	ctx := context.Background()
+	st := &damagedOutbox{Store: newMemoryStore()}
+	w, err := dossier.New(st, dossier.Settings{}, dossier.WithIDGenerator(seqIDs()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "A"})
+	b, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "B"})
+	c, _ := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "C"})
+	st.bad = b.ID
+	var got []string
+	n, err := w.Drain(ctx, func(_ context.Context, e event.Event) error {
+		got = append(got, e.CaseID)
+		return nil
+	})
+	var d *storage.DamagedError
+	if n != 2 || !errors.As(err, &d) || d.CaseID != b.ID {
+		t.Fatalf("drained %d, %v; want 2 and the damage of %s", n, err, b.ID)
+	}
+	if fmt.Sprint(got) != fmt.Sprint([]string{a.ID, c.ID}) {
+		t.Fatalf("delivered %v", got)
+	}
+	st.bad = ""
+	pending, err := w.PendingEvents(ctx, 0, 0)
+	if err != nil || len(pending) != 1 || pending[0].CaseID != b.ID {
+		t.Fatalf("the damaged event must stay pending: %v %v", pending, err)
 	}
 }

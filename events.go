@@ -2,6 +2,7 @@ package dossier
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"time"
@@ -17,23 +18,24 @@ import (
 // a long history costs memory of one page. It works for deleted cases
 // (their log is kept until PurgeEvents) and yields nothing for an id that
 // never had events. It stops at the first error, which it yields with a
-// zero event.
+// zero event after the events read before it (a store that cannot read
+// part of a log, a *storage.DamagedError, returns what comes before).
 func (w *Workspace) Events(ctx context.Context, caseID string) iter.Seq2[event.Event, error] {
 	return func(yield func(event.Event, error) bool) {
 		var after uint64
 		for {
 			page, err := w.EventPage(ctx, caseID, after, storage.MaxPageSize)
+			for _, e := range page {
+				if !yield(e, nil) {
+					return
+				}
+			}
 			if err != nil {
 				yield(event.Event{}, err)
 				return
 			}
 			if len(page) == 0 { // a short page is not the end: stores return "up to" a limit
 				return
-			}
-			for _, e := range page {
-				if !yield(e, nil) {
-					return
-				}
 			}
 			after = page[len(page)-1].Seq
 		}
@@ -45,11 +47,12 @@ func (w *Workspace) Events(ctx context.Context, caseID string) iter.Seq2[event.E
 // storage.DefaultPageSize, more than storage.MaxPageSize means
 // storage.MaxPageSize, negative is a *validation.Error). Pass the Seq of
 // the last event of a page as after to read the next one: the paging of an
-// activity-log API.
+// activity-log API. With an error, the events the store could read before
+// it are returned too.
 func (w *Workspace) EventPage(ctx context.Context, caseID string, after uint64, limit int) ([]event.Event, error) {
 	evs, err := w.store.Events(ctx, caseID, after, limit)
 	if err != nil {
-		return nil, fmt.Errorf("dossier: events of case %s: %w", caseID, err)
+		return evs, fmt.Errorf("dossier: events of case %s: %w", caseID, err)
 	}
 	return evs, nil
 }
@@ -84,19 +87,43 @@ func (w *Workspace) AckEvents(ctx context.Context, seqs ...uint64) error {
 
 // Drain delivers every pending event to deliver, in order, and
 // acknowledges the events deliver accepts (returns nil for), a page at a
-// time. It stops at the first error, which it returns after acknowledging
-// the events delivered before it: that event and the ones after it stay
-// pending and are delivered again by the next Drain. Delivery is therefore
-// at-least-once (a crash between delivering and acknowledging redelivers a
-// page); a receiver de-duplicates by event id. Drain returns how many events
-// were delivered and acknowledged.
+// time. It stops at the first error of deliver, which it returns after
+// acknowledging the events delivered before it: that event and the ones
+// after it stay pending and are delivered again by the next Drain.
+// Delivery is therefore at-least-once (a crash between delivering and
+// acknowledging redelivers a page); a receiver de-duplicates by event id.
+// Drain returns how many events were delivered and acknowledged.
+//
+// Events the store cannot read (a damaged audit log, reported as
+// *storage.DamagedError) do not stop the drain: the readable events are
+// delivered, and Drain returns, beside the count, an error joining the
+// damage reports (errors.As finds each). The unreadable events stay
+// pending, and are reported again by the next Drain, until an operator
+// acknowledges them (AckEvents) to give them up.
 func (w *Workspace) Drain(ctx context.Context, deliver func(context.Context, event.Event) error) (int, error) {
 	n := 0
 	var after uint64
+	var damaged []error
+	// withDamage returns err (nil or not) with the damage reports met so
+	// far, err itself when there are none, so that a delivery error keeps
+	// its own chain.
+	withDamage := func(err error) error {
+		if len(damaged) == 0 {
+			return err
+		}
+		return errors.Join(append(damaged, err)...)
+	}
 	for {
 		page, err := w.store.PendingEvents(ctx, after, 0)
-		if err != nil || len(page) == 0 {
-			return n, err
+		if err != nil {
+			var d *storage.DamagedError
+			if len(page) == 0 || !errors.As(err, &d) {
+				return n, withDamage(err)
+			}
+			damaged = append(damaged, err)
+		}
+		if len(page) == 0 {
+			return n, withDamage(nil)
 		}
 		delivered := make([]uint64, 0, len(page))
 		var failed error
@@ -109,13 +136,13 @@ func (w *Workspace) Drain(ctx context.Context, deliver func(context.Context, eve
 		}
 		if len(delivered) > 0 {
 			if err := w.store.AckEvents(ctx, delivered...); err != nil {
-				return n, err
+				return n, withDamage(err)
 			}
 			n += len(delivered)
 			after = delivered[len(delivered)-1]
 		}
 		if failed != nil {
-			return n, failed
+			return n, withDamage(failed)
 		}
 	}
 }

@@ -57,6 +57,8 @@ const (
 	ProblemOrphan                 = "orphan"
 	ProblemNotAuthor              = "not_author"
 	ProblemVersionConflict        = "version_conflict"
+	ProblemConcurrentChange       = "concurrent_change"
+	ProblemNotSupported           = "not_supported"
 	ProblemUnavailable            = "unavailable"
 	ProblemCanceled               = "canceled"
 	ProblemTimeout                = "timeout"
@@ -96,7 +98,12 @@ var stateConflictCodes = map[validation.Code]bool{
 //	check cannot move (ErrInvalidCheckTransition) 409     invalid_check_transition
 //	entities would be orphaned (ErrOrphan)        409     orphan
 //	a note edited by another actor (ErrNotAuthor) 403     not_author
-//	stale expected version (ErrConflict)          412     version_conflict
+//	stale expected version (ErrStaleVersion, the  412     version_conflict
+//	  version given with IfMatch)
+//	concurrent writers kept changing the case     409     concurrent_change
+//	  for the whole retry timeout (ErrConflict)
+//	the store lacks the capability                501     not_supported
+//	  (ErrNotSupported)
 //	the store was busy past its lock timeout      503     unavailable
 //	  (an error with Timeout() true, such as
 //	  *file.LockTimeoutError)
@@ -106,9 +113,10 @@ var stateConflictCodes = map[validation.Code]bool{
 //	  record)
 //
 // 412 is RFC 9110's answer to a failed precondition: the version the client
-// read (its If-Match) is no longer the stored one, or concurrent writers
-// kept changing the case until the Workspace gave up; the client reloads
-// and retries. 499 is not in RFC 9110: no client is left to read the
+// read (its If-Match) is no longer the stored one; the client reloads and
+// decides. A change made without If-Match that kept meeting concurrent
+// writers until the Workspace's retry timeout is a 409: the request is
+// fine, the state kept moving, and the client may retry it as it is. 499 is not in RFC 9110: no client is left to read the
 // answer, and the code tells logs that the client went away.
 //
 // For malformed JSON the problem is at the root path "" (code
@@ -169,9 +177,14 @@ func Problem(err error) ProblemDetails {
 		return ProblemDetails{Status: http.StatusConflict, Code: ProblemOrphan, Message: orphanMessage(oerr.IDs)}
 	case errors.Is(err, ErrOrphan):
 		return ProblemDetails{Status: http.StatusConflict, Code: ProblemOrphan, Message: orphanMessage(nil)}
-	case errors.Is(err, ErrConflict):
+	case errors.Is(err, ErrStaleVersion):
 		return ProblemDetails{Status: http.StatusPreconditionFailed, Code: ProblemVersionConflict,
 			Message: "the case was changed by someone else; read it again and retry"}
+	case errors.Is(err, ErrConflict):
+		return ProblemDetails{Status: http.StatusConflict, Code: ProblemConcurrentChange,
+			Message: "the case kept changing while this change was tried; retry"}
+	case errors.Is(err, ErrNotSupported):
+		return ProblemDetails{Status: http.StatusNotImplemented, Code: ProblemNotSupported, Message: "the store does not support this operation"}
 	case errors.Is(err, context.Canceled):
 		return ProblemDetails{Status: 499, Code: ProblemCanceled, Message: "the request was canceled"}
 	case errors.Is(err, context.DeadlineExceeded):

@@ -95,6 +95,9 @@ func (s Settings) compile() (Settings, *customprop.Set, error) {
 		l.Add("max_tags", validation.CodeOutOfRange, "max_tags must not be negative")
 	}
 	l.Merge("", s.Tags.Validate(s.maxTags()))
+	if !s.Ownership.AbsentVoting.valid() {
+		l.Add("ownership.absent_voting", validation.CodeInvalidValue, "must be follow_ownership or unknown")
+	}
 	for level, p := range s.ReviewPeriods {
 		path := validation.Join("review_periods", string(level))
 		if !level.Valid() {

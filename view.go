@@ -81,7 +81,8 @@ func (v views) Company(rec *storage.Record, id string) (*relation.CompanyView, e
 }
 
 // Individuals returns a function that gives each individual of rec with
-// its relations and its ownership and voting totals (see fillTotals),
+// its relations and its ownership and voting totals, declared and computed
+// (see relation.IndividualView for what the wire members carry),
 // computing the totals of rec once, on the first call.
 func (v views) Individuals(rec *storage.Record) func(id string) (*relation.IndividualView, error) {
 	var res *ownership.Result
@@ -131,7 +132,7 @@ func (v views) Individuals(rec *storage.Record) func(id string) (*relation.Indiv
 			return nil, resErr
 		}
 		iv.Individual = v.IndividualFields(iv.Individual)
-		fillTotals(&iv.Individual, res)
+		iv.SetTotals(res)
 		return &iv, nil
 	}
 }

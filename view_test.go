@@ -19,6 +19,7 @@ import (
 	"github.com/dossierkit/dossier/entity"
 	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/patch"
+	"github.com/dossierkit/dossier/relation"
 	"github.com/dossierkit/dossier/risk"
 	"github.com/dossierkit/dossier/storage"
 )
@@ -179,6 +180,11 @@ func TestEveryReadHidesArchivedProperties(t *testing.T) {
 		},
 		"AddCompany": func() []any {
 			r, err := w.AddCompany(ctx, c.ID, entity.CompanyInput{Name: "Holding", Type: entity.CompanyAffiliated})
+			return []any{r, err}
+		},
+		"AddHeldCompany": func() []any {
+			r, err := w.AddHeldCompany(ctx, c.ID, entity.CompanyInput{Name: "Subsidiary", Type: entity.CompanyAffiliated},
+				[]relation.Input{{FromCompanyID: co.Company.ID}})
 			return []any{r, err}
 		},
 		"AddIndividual": func() []any {

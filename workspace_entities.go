@@ -44,6 +44,43 @@ func (w *Workspace) AddCompany(ctx context.Context, caseID string, in entity.Com
 	return w.views.Company(rec, id)
 }
 
+// AddHeldCompany adds an affiliated company held by entities already in
+// the case, in one atomic change: the company, its own relations
+// (in.Relations) and one relation from each holder into it (each holder's
+// ToCompanyID left empty: it is the new company). The company gets no
+// default link to the main company, whose unknown percentages would turn
+// every total through it into a range: its holders connect it. Use it for
+// a company that holds nothing in the case (a subsidiary); see
+// relation.AddHeldCompany for the rule on default links and what the
+// no-orphan rule requires. Problems of the holders come at "holders[i]"
+// paths with those of the company. It returns the new company with its
+// relations.
+func (w *Workspace) AddHeldCompany(ctx context.Context, caseID string, in entity.CompanyInput, holders []relation.Input) (*relation.CompanyView, error) {
+	var id string
+	rec, err := w.changeGraph(ctx, caseID, func(ch *casefile.Change) (err error) {
+		id, err = ch.AddHeldCompany(in, holders)
+		var l validation.List
+		for i, h := range holders {
+			if h.CaseID != "" && h.CaseID != caseID {
+				l.Addf(validation.Join(validation.Index("holders", i), "case_id"), validation.CodeInvalidValue,
+					"case_id %q is not the case %q the operation runs on", h.CaseID, caseID)
+			}
+		}
+		if l.Len() > 0 {
+			var verr *validation.Error
+			if errors.As(err, &verr) {
+				l.Merge("", verr)
+			}
+			err = l.Err()
+		}
+		return withCaseID(err, in.CaseID, caseID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return w.views.Company(rec, id)
+}
+
 // AddIndividual adds an individual to a case, with its relations, in one
 // atomic change. Each relation goes from the new individual to a company of
 // the case (to_company_id omitted: the main company); given no relations,

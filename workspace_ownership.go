@@ -13,11 +13,16 @@ import (
 
 // OwnershipSettings configures how the Workspace computes total interests
 // and beneficial owners. The zero value is the default: multiplicative
-// voting rights, beneficial owners at 25 % or more.
+// voting rights, an absent voting percentage following the ownership one,
+// beneficial owners at 25 % or more.
 type OwnershipSettings struct {
 	// Voting is how voting rights pass through intermediate companies:
 	// ownership.Multiplicative (default) or ownership.ControlChain.
 	Voting ownership.VotingMethod
+	// AbsentVoting is what a relation without a voting-rights percentage
+	// counts for in voting totals: VotingFollowsOwnership (default) or
+	// VotingUnknown.
+	AbsentVoting AbsentVoting
 	// Policy is the beneficial-ownership test: a threshold (default 25) and
 	// a comparator (default >=; use ownership.MoreThan for "more than 25 %").
 	// Ownership and voting rights are tested separately.
@@ -25,8 +30,53 @@ type OwnershipSettings struct {
 }
 
 func (o OwnershipSettings) options() ownership.Options {
-	return ownership.Options{Voting: o.Voting}
+	return ownership.Options{Voting: o.Voting, VotingFromOwnership: o.AbsentVoting == VotingFollowsOwnership}
 }
+
+// AbsentVoting says what the voting rights of a relation whose
+// voting_rights_percentage is unknown (absent or null: storage does not
+// tell them apart) count for in voting totals and beneficial-owner tests.
+//
+// The default, VotingFollowsOwnership, counts the relation's ownership
+// percentage (a number, a band, or unknown when that is unknown too): one
+// share, one vote. It is the statutory rule where the articles say nothing
+// else (UK Companies Act 2006 s. 284, German AktG s. 134, French Code de
+// commerce L. 225-122), registers and the Dotfile API mostly publish
+// capital stakes only, and treating every absent voting figure as unknown
+// makes every holder a "possibly" beneficial owner on the voting test (a
+// voting total from 0 to 100 %), which buries the real ones under false
+// alerts. A holder whose votes differ from its shares (dual-class shares,
+// voting agreements) must then be given its voting percentage explicitly;
+// [OwnershipReport.AssumedVoting] lists the relations the rule applied to,
+// so a reviewer can see what was assumed.
+//
+// VotingUnknown keeps such voting rights unknown: totals through them are
+// ranges and the voting test answers "possibly" wherever the range
+// straddles the threshold. Choose it when absent voting figures are
+// genuinely unknown rather than unstated.
+type AbsentVoting uint8
+
+const (
+	// VotingFollowsOwnership counts an unknown voting percentage as the
+	// relation's ownership percentage (the zero value and default).
+	VotingFollowsOwnership AbsentVoting = iota
+	// VotingUnknown keeps an unknown voting percentage unknown.
+	VotingUnknown
+)
+
+// String returns "follow_ownership" or "unknown".
+func (a AbsentVoting) String() string {
+	switch a {
+	case VotingFollowsOwnership:
+		return "follow_ownership"
+	case VotingUnknown:
+		return "unknown"
+	default:
+		return fmt.Sprintf("AbsentVoting(%d)", uint8(a))
+	}
+}
+
+func (a AbsentVoting) valid() bool { return a == VotingFollowsOwnership || a == VotingUnknown }
 
 // OwnershipReport is the ownership structure of a case: every entity's
 // exact total interest in the main company, the beneficial owners under the
@@ -46,8 +96,20 @@ type OwnershipReport struct {
 	// Discrepancies lists the individuals whose declared
 	// ownership_percentage or voting_rights_percentage disagrees with the
 	// computed total (see ownership.Discrepancy for the tolerance). The
-	// declared value stays stored as given; reads show the computed one.
+	// declared value stays stored as given; see relation.IndividualView for
+	// what reads show.
 	Discrepancies []ownership.Discrepancy
+	// AssumedVoting lists the ids of the relations, in case order, whose
+	// voting rights are unknown and were counted as their ownership
+	// percentage (AbsentVoting VotingFollowsOwnership); empty under
+	// VotingUnknown.
+	AssumedVoting []string
+	// Names gives the display name of every company (its name) and
+	// individual (its full name) of the case, by id, for the JSON form.
+	Names map[string]string
+	// Settings are the ownership settings the report was computed with,
+	// the policy's threshold filled in (25 when left zero).
+	Settings OwnershipSettings
 }
 
 // Ownership computes the ownership report of a case. A case without a main
@@ -58,13 +120,34 @@ func (w *Workspace) Ownership(ctx context.Context, caseID string) (*OwnershipRep
 		return nil, err
 	}
 	res, err := w.totals(rec)
-	if err != nil || res == nil {
+	if err != nil {
 		return &OwnershipReport{}, err
 	}
-	report := &OwnershipReport{MainCompanyID: res.Root(), Result: res}
+	settings := w.settings.Ownership
+	if settings.Policy.Threshold.IsZero() {
+		settings.Policy.Threshold = ownership.DefaultPolicy().Threshold
+	}
+	names := make(map[string]string, len(rec.Companies)+len(rec.Individuals))
+	for _, c := range rec.Companies {
+		names[c.ID] = c.Name
+	}
+	for _, p := range rec.Individuals {
+		names[p.ID] = p.FullName()
+	}
+	if res == nil {
+		return &OwnershipReport{Names: names, Settings: settings}, nil
+	}
+	report := &OwnershipReport{MainCompanyID: res.Root(), Result: res, Names: names, Settings: settings}
 	owners, err := res.BeneficialOwners(w.settings.Ownership.Policy)
 	if err != nil {
 		return nil, fmt.Errorf("dossier: beneficial owners: %w", err)
+	}
+	if w.settings.Ownership.AbsentVoting == VotingFollowsOwnership {
+		for _, r := range rec.Relations {
+			if r.VotingRightsPercentage.IsUnknown() && !r.OwnershipPercentage.IsUnknown() {
+				report.AssumedVoting = append(report.AssumedVoting, r.ID)
+			}
+		}
 	}
 	byID := make(map[string]ownership.Assessment, len(owners))
 	for _, a := range owners {
@@ -111,30 +194,4 @@ func (v views) totals(rec *storage.Record) (*ownership.Result, error) {
 		return nil, fmt.Errorf("dossier: ownership totals of case %s: %w", rec.Case.ID, err)
 	}
 	return res, nil
-}
-
-// fillTotals sets the top-level ownership_percentage and
-// voting_rights_percentage of an individual as read: the computed total,
-// rounded to two decimals for display, whenever it is an exact number.
-// When it is not (no main company, a range because of unknown percentages,
-// a closed loop), the declared value is shown as stored.
-func fillTotals(p *entity.Individual, res *ownership.Result) {
-	if res == nil {
-		return
-	}
-	for _, f := range []struct {
-		in  ownership.Interest
-		dst *entity.Percentage
-	}{
-		{ownership.Ownership, &p.OwnershipPercentage},
-		{ownership.Voting, &p.VotingRightsPercentage},
-	} {
-		t, ok := res.Total(p.ID, f.in)
-		if !ok {
-			continue
-		}
-		if d, ok := t.Round(ownership.DisplayPlaces); ok {
-			*f.dst = entity.PercentageOf(d)
-		}
-	}
 }

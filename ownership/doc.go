@@ -101,6 +101,10 @@
 // non-controlling indirect holding contributes nothing, direct holdings in
 // the root count at face value, and chains add up.
 //
+// With Options.VotingFromOwnership an edge whose voting percentage is
+// unknown counts its ownership percentage as voting rights (one share, one
+// vote); without it, such voting rights stay unknown and make ranges.
+//
 // # Beneficial owners
 //
 // A [Policy] has a threshold (default 25) and a comparator ([AtLeast], the
@@ -121,6 +125,17 @@
 // search is best-first with an exact bound, so a lattice with 5^19 chains
 // returns its largest ten in about two milliseconds, along with the number of
 // chains and the exact remainder.
+//
+// # JSON
+//
+// [Total], [Result], [Assessment], [Discrepancy] and [Unattributed] have a
+// documented JSON form (see Total.MarshalJSON and the others): an exact
+// value is a fraction string beside a display decimal
+// ({"kind": "exact", "value": "200/3", "display": "66.67"}), a range has
+// min and max, each with its value, display and "exclusive" flag (max null
+// when unbounded), enumerations are strings ("voting_rights", "possibly",
+// "control_chain", "at_least"), and the unattributed share carries its
+// total beside its parts. Everything but Result decodes back.
 //
 // # Input
 //

@@ -82,7 +82,15 @@ const DefaultMaxCycleSize = 500
 // Options tunes [Compute]. The zero value is ready to use.
 type Options struct {
 	// Voting is the voting-rights method; the zero value is Multiplicative.
-	Voting VotingMethod
+	Voting VotingMethod `json:"voting"`
+
+	// VotingFromOwnership makes an edge whose Voting percentage is unknown
+	// carry its Ownership percentage (exact, band or unknown) as voting
+	// rights: one share, one vote. False (the zero value) keeps it unknown,
+	// so that totals through it are ranges. An edge with a voting
+	// percentage or band keeps it either way. Explanations then show the
+	// ownership percentage as the step's declared voting percentage.
+	VotingFromOwnership bool `json:"voting_from_ownership"`
 
 	// MaxCycleSize bounds the number of members of one group of companies
 	// that hold each other (a strongly connected component). Such a group is
@@ -90,7 +98,7 @@ type Options struct {
 	// size; real cross-holdings have a handful of members. Zero means
 	// DefaultMaxCycleSize. A larger group makes Compute fail with
 	// ErrCycleTooLarge.
-	MaxCycleSize int
+	MaxCycleSize int `json:"max_cycle_size"`
 }
 
 // CodeOverAllocated is the validation code of a company whose known direct

@@ -94,6 +94,9 @@ func Compute(root string, edges []Edge, opts Options) (*Result, error) {
 	if opts.Voting != Multiplicative && opts.Voting != ControlChain {
 		return nil, validation.New("options.voting", validation.CodeInvalidValue, "must be multiplicative or control_chain")
 	}
+	if opts.VotingFromOwnership {
+		edges = votingFromOwnership(edges)
+	}
 	g, err := buildGraph(root, edges)
 	if err != nil {
 		return nil, err
@@ -236,6 +239,26 @@ func fracRat(ar *arith, v xval) *big.Rat { return ar.rat(v, 1) }
 
 // pct converts a fraction to percent.
 func pct(r *big.Rat) *big.Rat { return new(big.Rat).Mul(r, big.NewRat(100, 1)) }
+
+// votingFromOwnership returns edges, or a copy of it in which every
+// unknown voting percentage is the edge's ownership percentage. An invalid
+// ownership percentage is left to be reported once, at its own path.
+func votingFromOwnership(edges []Edge) []Edge {
+	var out []Edge
+	for i, e := range edges {
+		if !e.Voting.IsUnknown() || e.Ownership.IsUnknown() || e.Ownership.Validate() != nil {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(edges)
+		}
+		out[i].Voting = e.Ownership
+	}
+	if out == nil {
+		return edges
+	}
+	return out
+}
 
 func sortedIDs(g *graph, vs []int32) []string {
 	out := make([]string, len(vs))

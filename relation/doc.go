@@ -51,7 +51,10 @@
 // (entity.Link: to_company_id omitted means the main company); without
 // relations a new entity is linked to the main company, and creating the
 // main company links every entity that had no relation yet (they could not
-// be linked before). [AddRelation], [UpdateRelation] (percentages, roles,
+// be linked before). That default link has unknown percentages, so it
+// turns totals into ranges: an entity given its relations gets none, and
+// [AddHeldCompany] creates a company together with the relations of its
+// holders, without one (see it for the rule). [AddRelation], [UpdateRelation] (percentages, roles,
 // position; never the ends: create the new relation, then delete the old
 // one) and [DeleteRelation] manage relations. [UpdateCompany] and
 // [UpdateIndividual] apply partial updates, [DeleteCompany] and

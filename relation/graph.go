@@ -103,9 +103,41 @@ type CompanyView struct {
 
 // IndividualView is an individual as the Dotfile API shows it: its fields
 // and the relations it is the source of ("relations", always an array).
+//
+// # Totals on reads
+//
+// An individual has two figures for each interest in the main company
+// (ownership and voting rights): the total declared by the caller
+// (entity.IndividualInput.OwnershipPercentage, stored as given, never
+// overwritten) and the total computed from the relations (package
+// ownership). [IndividualView.SetTotals], which every read of the
+// Workspace applies, sets:
+//
+//   - the wire members ownership_percentage and voting_rights_percentage
+//     (the Dotfile API's members, a number or null): the computed total
+//     rounded half away from zero to two decimals when it is an exact
+//     number; otherwise (no main company, a range because of unknown
+//     percentages or bands, a closed loop, an individual without relations)
+//     the declared total as stored (relations that do not lead to the
+//     main company give an exact computed total of 0, which is shown);
+//   - the extension members ownership_percentage_detail and
+//     voting_rights_percentage_detail ([TotalDetail]): the declared total
+//     as given, the computed total in full (exact fraction, or min and max
+//     with their open or closed ends: the JSON form of ownership.Total;
+//     null when there is none) and "shown", which of the two the wire
+//     member carries ("computed" or "declared").
+//
+// A client that only knows the Dotfile API reads ownership_percentage as
+// before; one that must know what it reads looks at the detail. A view
+// built by the graph alone (Graph.IndividualView) has no detail (nil,
+// members left out) and its wire members hold the declared totals.
 type IndividualView struct {
 	entity.Individual
 	Relations []Relation `json:"relations"`
+	// OwnershipDetail and VotingRightsDetail state both figures of each
+	// interest and which one the wire member carries (see above).
+	OwnershipDetail    *TotalDetail `json:"ownership_percentage_detail,omitempty"`
+	VotingRightsDetail *TotalDetail `json:"voting_rights_percentage_detail,omitempty"`
 }
 
 // CompanyView returns the company with this id and its relations.

@@ -68,10 +68,16 @@ func (env Env) applyProperties(target customprop.Target, current customprop.Valu
 // Every problem of the input, its own and those that depend on the graph,
 // is reported at once in one *validation.Error. On error g is unchanged.
 func AddCompany(g Graph, in entity.CompanyInput, env Env) (Graph, CompanyView, error) {
+	return addCompany(g, in, nil, env)
+}
+
+// addCompany is AddCompany with the holders of AddHeldCompany.
+func addCompany(g Graph, in entity.CompanyInput, holders []Input, env Env) (Graph, CompanyView, error) {
 	var l validation.List
 	id := env.NewID()
 	c, err := entity.NewCompany(id, in, env.Now)
 	l.Merge("", err)
+	c.ID = id // a refused company keeps its id, so its holders are checked against it
 	c.CustomProperties, err = env.applyProperties(customprop.TargetCompany, nil, in.CustomProperties)
 	l.Merge("", err)
 	typ := in.Type
@@ -88,18 +94,25 @@ func AddCompany(g Graph, in entity.CompanyInput, env Env) (Graph, CompanyView, e
 		if len(in.Relations) > 0 {
 			l.Add("relations", validation.CodeNotAllowed, "the main company is created without relations; other entities are linked to it")
 		}
+		if len(holders) > 0 {
+			l.Add("holders", validation.CodeNotAllowed, "the main company is created without holders; create them with relations to it")
+		}
 	case entity.CompanyAffiliated:
 		if main < 0 {
 			l.Add("type", CodeNoMainCompany, "an affiliated company needs a main company in the case; create the main company first")
-		} else {
+		} else if len(in.Relations) > 0 || len(holders) == 0 {
 			rels = newLinks(g, &l, id, true, in.Relations, env)
 		}
+	}
+	out := g.Clone()
+	out.Companies = append(out.Companies, c)
+	if typ == entity.CompanyAffiliated && main >= 0 {
+		out.Relations = append(out.Relations, rels...)
+		rels = addHolders(out, &l, id, holders, env)
 	}
 	if err := l.Err(); err != nil {
 		return Graph{}, CompanyView{}, err
 	}
-	out := g.Clone()
-	out.Companies = append(out.Companies, c)
 	if typ == entity.CompanyMain {
 		rels = linkUnlinked(g, id, env)
 	}
@@ -410,11 +423,27 @@ func withoutEntity(rels []Relation, id string) []Relation {
 // error g is unchanged.
 func AddRelation(g Graph, in Input, env Env) (Graph, Relation, error) {
 	var l validation.List
+	r := prepareRelation(g, &l, in, env)
+	if err := l.Err(); err != nil {
+		return Graph{}, Relation{}, err
+	}
+	out := g.Clone()
+	out.Relations = append(out.Relations, r)
+	if err := checkGraph(out); err != nil {
+		return Graph{}, Relation{}, err
+	}
+	return out, r.Clone(), nil
+}
+
+// prepareRelation validates in against g, recording its problems in l
+// (paths relative to in), and returns the relation it describes.
+func prepareRelation(g Graph, l *validation.List, in Input, env Env) Relation {
+	before := l.Len()
 	main := g.mainIndex()
 	if main < 0 {
 		l.Add("", CodeNoMainCompany, "a relation needs a main company in the case; create the main company first")
 	}
-	validateEnds(&l, in.FromCompanyID, in.FromIndividualID, "", false)
+	validateEnds(l, in.FromCompanyID, in.FromIndividualID, "", false)
 	from := in.FromIndividualID
 	if in.FromCompanyID != "" {
 		from = in.FromCompanyID
@@ -424,7 +453,7 @@ func AddRelation(g Graph, in Input, env Env) (Graph, Relation, error) {
 	} else if from != "" && g.individualIndex(from) < 0 {
 		l.Addf("from_individual_id", CodeNotFound, "no individual %q in the case", from)
 	}
-	entity.ValidateRelationFields(&l, in.OwnershipPercentage, in.VotingRightsPercentage, in.Roles, in.Position)
+	entity.ValidateRelationFields(l, in.OwnershipPercentage, in.VotingRightsPercentage, in.Roles, in.Position)
 	r := Relation{
 		ID:                     env.NewID(),
 		FromCompanyID:          in.FromCompanyID,
@@ -437,7 +466,7 @@ func AddRelation(g Graph, in Input, env Env) (Graph, Relation, error) {
 		UpdatedAt:              env.Now,
 	}
 	if main >= 0 {
-		if to, ok := resolveTarget(g, &l, "to_company_id", in.ToCompanyID, main); ok {
+		if to, ok := resolveTarget(g, l, "to_company_id", in.ToCompanyID, main); ok {
 			r.ToCompanyID = to
 			switch {
 			case to == in.FromCompanyID:
@@ -447,22 +476,14 @@ func AddRelation(g Graph, in Input, env Env) (Graph, Relation, error) {
 					l.Addf("to_company_id", CodeDuplicateRelation, "relation %s already goes from %s to %s; update it instead", g.Relations[j].ID, from, to)
 				}
 			}
-			if l.Len() == 0 {
+			if l.Len() == before {
 				sums := sumStakes(g)
 				sums.add(r)
-				sums.report(g, &l, "", to)
+				sums.report(g, l, "", to)
 			}
 		}
 	}
-	if err := l.Err(); err != nil {
-		return Graph{}, Relation{}, err
-	}
-	out := g.Clone()
-	out.Relations = append(out.Relations, r)
-	if err := checkGraph(out); err != nil {
-		return Graph{}, Relation{}, err
-	}
-	return out, r.Clone(), nil
+	return r
 }
 
 func (g Graph) pairIndex(from, to string) int {

@@ -8,8 +8,10 @@
 // in one atomic step, so an adapter never sees half an operation and needs no
 // domain knowledge.
 //
-// Adapters in this module: storage/memory (in-process) and storage/file (a
-// directory, crash-safe and multi-process safe). A third-party adapter proves
+// Adapters in this module: storage/memory (in-process), storage/file (a
+// directory, crash-safe and multi-process safe: the embedded default) and
+// storage/postgres (one database shared by every instance of a host
+// service, each Store bound to a workspace id). A third-party adapter proves
 // it honours the contract by running the conformance suite in
 // storage/storetest from its own tests:
 //

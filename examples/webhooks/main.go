@@ -1,7 +1,10 @@
 // Command webhooks shows how a host application turns dossier's event
 // outbox into signed webhooks: it starts a receiver on loopback, makes
 // changes to a case, drains the pending events into POST requests signed
-// with HMAC-SHA256, and shows the receiver verifying each signature. The
+// in the Standard Webhooks scheme (package dossierhttp/webhook), and shows
+// the receiver verifying each signature. (dossierhttp/webhook's Worker does
+// all of this for a host, with the Dotfile API's envelope, retries and
+// dead letters; this example shows the parts.) The
 // receiver fails once on purpose, to show that an undelivered event stays
 // pending and is delivered by the next drain (at-least-once delivery; the
 // receiver de-duplicates by event id).
@@ -23,6 +26,7 @@ import (
 
 	"github.com/dossierkit/dossier"
 	"github.com/dossierkit/dossier/cases"
+	"github.com/dossierkit/dossier/dossierhttp/webhook"
 	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/patch"
 	"github.com/dossierkit/dossier/storage/memory"
@@ -50,7 +54,7 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "read error", http.StatusBadRequest)
 		return
 	}
-	if !event.Verify(r.secret, body, req.Header.Get(event.SignatureHeader)) {
+	if err := webhook.Verify([][]byte{r.secret}, req.Header, body, 0, time.Now()); err != nil {
 		fmt.Println("receiver: bad signature, refused")
 		http.Error(w, "bad signature", http.StatusUnauthorized)
 		return
@@ -129,7 +133,7 @@ func run(ctx context.Context) error {
 			return err
 		}
 		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set(event.SignatureHeader, event.Sign(secret, body))
+		webhook.SetHeaders(req.Header, [][]byte{secret}, ev.ID, time.Now(), body) // Standard Webhooks: id, timestamp, v1 signature
 		resp, err := client.Do(req)
 		if err != nil {
 			return err

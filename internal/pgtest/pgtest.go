@@ -11,7 +11,8 @@
 //     /usr/lib/postgresql/*/bin; DOSSIER_TEST_POSTGRES_BIN=none starts none),
 //     a throwaway cluster in a temporary directory, listening only on a
 //     unix socket in that directory, started once per test binary and
-//     removed when it exits. When the tests run as root the cluster runs
+//     removed when it exits (or, if the binary died first, by the next
+//     test binary that starts one). When the tests run as root the cluster runs
 //     as the user "nobody" (PostgreSQL refuses to run as root).
 //  3. otherwise DSN skips the test with one line saying how to run it, or
 //     fails it when DOSSIER_REQUIRE_POSTGRES=1 (CI sets it, so skipped
@@ -35,6 +36,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -85,6 +87,7 @@ func Main(m *testing.M) int {
 		}
 		return m.Run()
 	}
+	reapStale(bin)
 	c, err := start(bin)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "pgtest: cannot start a throwaway PostgreSQL cluster: %v\n", err)
@@ -160,6 +163,62 @@ type cluster struct {
 	cred          *syscall.Credential
 }
 
+// ownerFile names the file, in a cluster's directory, holding the process
+// id of the test binary that started it.
+const ownerFile = "owner.pid"
+
+// reapStale stops and removes the clusters of test binaries that died
+// without stopping theirs (a panic, a kill): their directory's owner
+// process no longer exists.
+func reapStale(bin string) {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "dossier-pgtest-*"))
+	for _, dir := range dirs {
+		b, err := os.ReadFile(filepath.Join(dir, ownerFile))
+		if err != nil {
+			continue
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil || pid <= 0 || alive(pid) {
+			continue
+		}
+		c := &cluster{bin: bin, dir: dir, cred: credOf(dir)}
+		if err := c.stop(); err != nil {
+			fmt.Fprintf(os.Stderr, "pgtest: removing the stale cluster %s: %v\n", dir, err)
+		}
+	}
+}
+
+// alive reports whether process pid exists and is not a zombie.
+func alive(pid int) bool {
+	if syscall.Kill(pid, 0) == syscall.ESRCH {
+		return false
+	}
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true // no /proc: trust kill
+	}
+	// The state follows the command name in parentheses: "pid (comm) S ...".
+	i := bytes.LastIndexByte(stat, ')')
+	return i < 0 || i+2 >= len(stat) || stat[i+2] != 'Z'
+}
+
+// credOf returns the credential to run the server programs of the cluster
+// in dir with: its owner's, when running as root.
+func credOf(dir string) *syscall.Credential {
+	if os.Geteuid() != 0 {
+		return nil
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return nil
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return nil
+	}
+	return &syscall.Credential{Uid: st.Uid, Gid: st.Gid}
+}
+
 // start creates and starts a cluster in a new temporary directory.
 func start(bin string) (*cluster, error) {
 	dir, err := os.MkdirTemp("", "dossier-pgtest-")
@@ -167,6 +226,10 @@ func start(bin string) (*cluster, error) {
 		return nil, err
 	}
 	c := &cluster{bin: bin, dir: dir}
+	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("nobody")
 		if err != nil {

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"sync/atomic"
 	"time"
 
+	"github.com/dossierkit/dossier"
 	"github.com/dossierkit/dossier/cases"
 	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/storage"
@@ -163,4 +165,45 @@ func Example_outbox() {
 	// 1 Case.Created
 	// 2 Case.Updated
 	// pending after the drain: 0 <nil>
+}
+
+// A Workspace over a file store: what a host application does. The
+// Workspace's audit log, queries and outbox are this store's.
+func Example_workspace() {
+	dir, err := os.MkdirTemp("", "dossier-example-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+
+	store, err := file.Open(dir, file.Options{LockTimeout: 5 * time.Second})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer store.Close()
+
+	var ids atomic.Int64 // reproducible ids for the example; the default is UUID v4
+	w, err := dossier.New(store, dossier.Settings{},
+		dossier.WithIDGenerator(func() string { return fmt.Sprintf("id-%d", ids.Add(1)) }))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := w.CreateCase(ctx, dossier.CreateCaseInput{Name: "ACME onboarding", ExternalID: "crm-42"}); err != nil {
+		log.Fatal(err)
+	}
+	c, err := w.GetCase(ctx, "crm-42")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(c.ID, c.Name, c.Status)
+	for e, err := range w.Events(ctx, c.ID) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(e.Seq, e.Name(), e.Actor.Type, e.Actor.ID)
+	}
+	// Output:
+	// id-1 ACME onboarding open
+	// 1 Case.Created system dossier
 }

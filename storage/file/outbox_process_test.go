@@ -286,17 +286,28 @@ func TestOutboxCrash(t *testing.T) {
 			t.Fatalf("round %d: %s", round, fmt.Sprintf(format, args...))
 		}
 		// 1. A writer, killed at a random moment (sometimes while it opens
-		// the store and repairs what the previous one left). In the first
+		// the store and repairs what the previous one left). How many
+		// changes a writer makes before a timed kill depends on the
+		// machine (under -race, a few dozen in all), so what the final
+		// check demands is made certain, not left to luck: in the first
 		// round the kill waits until the writer has acknowledged a
-		// deletion: how many changes a writer makes before a timed kill
-		// depends on the machine (under -race, a few dozen in all), so the
-		// deletion path is exercised by construction, not by luck.
+		// deletion, and in the rounds with a drainer until it has
+		// acknowledged two changes (a drainer stops between a delivery and
+		// its acknowledgement only with two pending events or more).
 		wr := startChild(t, "outbox-writer", dir, strconv.FormatUint(rnd.Uint64(), 10))
 		var lines []string
 		switch {
 		case round == 0:
 			lines = wr.waitFor(t, "ready")
 			lines = append(lines, wr.waitForPrefix(t, "ack delete ")...)
+			time.Sleep(time.Duration(rnd.IntN(20)) * time.Millisecond)
+		case round%3 == 2:
+			// A drainer is killed in this round: it needs two pending
+			// events at least, so the writer is killed after two
+			// acknowledged changes, not before.
+			lines = wr.waitFor(t, "ready")
+			lines = append(lines, wr.waitForPrefix(t, "ack ")...)
+			lines = append(lines, wr.waitForPrefix(t, "ack ")...)
 			time.Sleep(time.Duration(rnd.IntN(20)) * time.Millisecond)
 		case rnd.IntN(5) > 0:
 			lines = wr.waitFor(t, "ready")

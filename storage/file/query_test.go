@@ -47,11 +47,11 @@ func queryFixture(t testing.TB, dir string, n int) *file.Store {
 // at most 2 % of the record files, all their pages included, and return
 // exactly the matching cases in order (the summary index filters and
 // sorts; only the records of each page are read). With -short or -race the
-// store has 4,000 cases.
+// store has 2,000 cases.
 func TestQueryReadsOnlyMatches(t *testing.T) {
 	n := 20000
 	if testing.Short() || raceEnabled {
-		n = 4000
+		n = 2000
 	}
 	s := queryFixture(t, t.TempDir(), n)
 	defer s.Close()

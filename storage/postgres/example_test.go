@@ -73,3 +73,44 @@ func ExampleStore_WithTx() {
 	// case-1: stored=true host rows=1 events=1
 	// case-2: stored=false host rows=0 events=0
 }
+
+// Open a store of one workspace on a database (migrating it), save a case
+// with the event of its creation, and find it again by query and in the
+// outbox.
+func Example() {
+	ctx := context.Background()
+	dsn := os.Getenv("DOSSIER_TEST_POSTGRES_DSN") // postgres://user@host/db
+	store, err := postgres.Open(ctx, dsn, "example-"+uuid.NewString(), postgres.AutoMigrate())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer store.Close()
+
+	rec := &storage.Record{Case: cases.Case{ID: "case-1", Name: "Acme Ltd", Status: cases.StatusOpen, ExternalID: "crm-42"}}
+	created := event.Event{ID: "ev-1", CaseID: "case-1", Type: event.CaseCreated, ObjectID: "case-1"}
+	if _, err := store.Create(ctx, rec, created); err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, err = store.Create(ctx, &storage.Record{Case: cases.Case{ID: "case-2", Name: "Copy", ExternalID: "crm-42"}})
+	fmt.Println("same external id:", errors.Is(err, storage.ErrDuplicateExternalID))
+
+	page, err := store.Query(ctx, storage.Query{NameContains: "ACME", Count: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("found:", page.Total, page.Cases[0].Name)
+
+	pending, err := store.PendingEvents(ctx, 0, 0)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("pending:", len(pending), pending[0].Type)
+	// Output:
+	// same external id: true
+	// found: 1 Acme Ltd
+	// pending: 1 Case.Created
+}

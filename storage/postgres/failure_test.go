@@ -2,14 +2,18 @@ package postgres_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/dossierkit/dossier/entity"
@@ -143,9 +147,10 @@ func TestPoolExhausted(t *testing.T) {
 
 // TestTerminatedBackends kills the server processes of the store's
 // connections (pg_terminate_backend) again and again while writers update
-// cases. Every write either happened entirely or not at all: each case's
-// record, version, entity ids, audit log and outbox agree, and no
-// acknowledged write is lost.
+// cases, half of them inside host transactions that also insert a row of
+// their own. Every write either happened entirely or not at all: each
+// case's record, version, entity ids, audit log, outbox and host rows
+// agree, and no acknowledged write is lost.
 func TestTerminatedBackends(t *testing.T) {
 	ctx := context.Background()
 	cfg, err := postgres.ParseConfig(testPool(t).Config().ConnString())
@@ -164,6 +169,11 @@ func TestTerminatedBackends(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	hostTable := "host_rows_" + app
+	if _, err := testPool(t).Exec(ctx, "CREATE TABLE "+hostTable+" (case_id text, version bigint)"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { testPool(t).Exec(context.Background(), "DROP TABLE "+hostTable) })
 	const nCases = 6
 	for i := range nCases {
 		if _, err := s.Create(ctx, newRecord(fmt.Sprintf("k%d", i), ""), newEvent(fmt.Sprintf("k%d", i), 0)); err != nil {
@@ -180,10 +190,12 @@ func TestTerminatedBackends(t *testing.T) {
 			select {
 			case <-stop:
 				return
-			case <-time.After(time.Duration(5+rand.IntN(30)) * time.Millisecond):
+			case <-time.After(time.Duration(5+rand.IntN(20)) * time.Millisecond):
 			}
 			var n int64
-			if err := admin.QueryRow(ctx, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1", app).Scan(&n); err != nil {
+			if err := admin.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM (
+	SELECT pid FROM pg_stat_activity WHERE application_name = $1
+	ORDER BY state = 'idle', random() LIMIT 1) busy_first`, app).Scan(&n); err != nil {
 				t.Error(err)
 				return
 			}
@@ -210,7 +222,25 @@ func TestTerminatedBackends(t *testing.T) {
 				v := rec.Version + 1
 				rec.Case.Name = fmt.Sprintf("v%d", v)
 				rec.Companies = []entity.Company{{ID: fmt.Sprintf("%s-co-v%d", id, v), Name: "Co", Type: entity.CompanyMain}}
-				_, err = s.Update(ctx, rec, newEvent(id, int(2*v)), newEvent(id, int(2*v+1)))
+				e1, e2 := newEvent(id, int(2*v)), newEvent(id, int(2*v+1))
+				if w%2 == 0 {
+					_, err = s.Update(ctx, rec, e1, e2)
+				} else {
+					// Half the writers save in a host transaction with a
+					// row of the host's own, killed at any point of it.
+					e1.ID += "-tx"
+					err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+						if _, err := tx.Exec(ctx, "INSERT INTO "+hostTable+" VALUES ($1, $2)", id, v); err != nil {
+							return err
+						}
+						_, err := s.WithTx(tx).Update(ctx, rec, e1, e2)
+						return err
+					})
+					if err != nil && !errors.Is(err, storage.ErrConflict) && !errors.Is(err, postgres.ErrUnavailable) {
+						// BeginFunc's own errors (begin, commit) are pgx's.
+						err = fmt.Errorf("%w: %w", postgres.ErrUnavailable, err)
+					}
+				}
 				switch {
 				case err == nil:
 					acked[w].Add(1)
@@ -259,6 +289,24 @@ func TestTerminatedBackends(t *testing.T) {
 		}
 		if want := 1 + 2*int(updates); len(evs) != want || pendingOf[id] != want {
 			t.Errorf("%s: version %d with %d events in the log and %d pending, want %d", id, rec.Version, len(evs), pendingOf[id], want)
+		}
+		// A host transaction's row exists exactly for the versions its
+		// case update committed.
+		var txVersions []int64
+		for _, e := range evs {
+			if strings.HasSuffix(e.ID, "-tx") {
+				var n struct{ N int64 }
+				json.Unmarshal(e.Payload, &n)
+				txVersions = append(txVersions, n.N/2)
+			}
+		}
+		rows, _ := testPool(t).Query(ctx, "SELECT version FROM "+hostTable+" WHERE case_id = $1 ORDER BY version", id)
+		hostVersions, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(hostVersions, txVersions) {
+			t.Errorf("%s: host rows for versions %v, case updates in host transactions at %v", id, hostVersions, txVersions)
 		}
 		if rec.Version > 1 {
 			co := rec.Companies[0].ID

@@ -225,12 +225,21 @@ func (s *Store) Query(ctx context.Context, q storage.Query) (storage.Page, error
 	if err != nil {
 		return storage.Page{}, err
 	}
-	limit := bq.limit
-	conn, release, err := s.acquire(ctx, "query")
+	var page storage.Page
+	err = s.read(ctx, "query", func(conn querier) error {
+		var err error
+		page, err = s.queryOn(ctx, conn, q, bq)
+		return err
+	})
 	if err != nil {
 		return storage.Page{}, err
 	}
-	defer release()
+	return page, nil
+}
+
+// queryOn runs a built query on one connection.
+func (s *Store) queryOn(ctx context.Context, conn querier, q storage.Query, bq builtQuery) (storage.Page, error) {
+	limit := bq.limit
 	page := storage.Page{Total: -1, Cases: []cases.Case{}}
 	rows, err := conn.Query(ctx, bq.sql, bq.args...)
 	if err != nil {

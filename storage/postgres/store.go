@@ -151,10 +151,11 @@ func (s *Store) WorkspaceID() string { return s.workspace }
 // in the caller's transaction tx, so the host's own rows, the case and its
 // events commit or roll back together. Each write runs in a savepoint: a
 // refused write (a conflict, a duplicate external id) is rolled back to it
-// and leaves tx usable. Events written in tx take their sequence numbers
-// when written and hold the workspace's event counter until tx ends (see
-// the package doc), so keep such transactions short. The returned store
-// is for one goroutine at a time, and only while tx is open.
+// and leaves tx usable. A write with events holds the workspace's drain
+// lock in shared mode until tx ends, and PendingEvents through the returned
+// store holds it exclusively until tx ends (see the package doc): drains of
+// the workspace wait for tx, so keep it short. The returned store is for
+// one goroutine at a time, and only while tx is open.
 func (s *Store) WithTx(tx pgx.Tx) *Store {
 	return &Store{tx: tx, workspace: s.workspace, acquireTimeout: s.acquireTimeout, cache: s.cache}
 }
@@ -224,16 +225,44 @@ func (s *Store) acquire(ctx context.Context, op string) (q querier, release func
 	return c, c.Release, nil
 }
 
-// write runs fn on a connection, or in a savepoint of the bound
-// transaction.
-func (s *Store) write(ctx context.Context, op string, fn func(q querier) error) error {
-	if s.tx == nil {
+// onPool runs fn on a pool connection. A failure that pgconn reports safe
+// to retry (the statement never reached the server: a connection the
+// server closed while it sat idle in the pool, after a restart or a
+// pg_terminate_backend, say) is tried once more on another connection;
+// such a failure cannot have changed anything, and the pool drops the
+// broken connection when it is released.
+func (s *Store) onPool(ctx context.Context, op string, fn func(q querier) error) error {
+	for attempt := 1; ; attempt++ {
 		q, release, err := s.acquire(ctx, op)
 		if err != nil {
 			return err
 		}
-		defer release()
-		return fn(q)
+		err = fn(q)
+		release()
+		if err == nil || attempt == 2 || ctx.Err() != nil || !pgconn.SafeToRetry(err) {
+			return err
+		}
+	}
+}
+
+// read runs fn on a pool connection (see onPool), or on the bound
+// transaction.
+func (s *Store) read(ctx context.Context, op string, fn func(q querier) error) error {
+	if s.tx == nil {
+		return s.onPool(ctx, op, fn)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("postgres: %s: %w", op, err)
+	}
+	return fn(s.tx)
+}
+
+// write runs fn on a pool connection (see onPool), or in a savepoint of
+// the bound transaction, so that a refused write leaves the host's
+// transaction usable.
+func (s *Store) write(ctx context.Context, op string, fn func(q querier) error) error {
+	if s.tx == nil {
+		return s.onPool(ctx, op, fn)
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("postgres: %s: %w", op, err)
@@ -285,6 +314,11 @@ func rowOf(rec *storage.Record) (columns, error) {
 		return columns{}, fmt.Errorf("postgres: encode case %s: %w", c.ID, err)
 	}
 	ids := rec.EntityIDs()
+	for _, id := range ids {
+		if id == "" || !storable(id) {
+			return columns{}, validation.New("entities", validation.CodeInvalidFormat, "an entity id is non-empty UTF-8 text without NUL")
+		}
+	}
 	slices.Sort(ids)
 	col.entities = slices.Compact(ids)
 	return col, nil
@@ -301,11 +335,16 @@ func flagBits(fs cases.Flags) uint8 {
 
 // validateID refuses a case id PostgreSQL text cannot hold.
 func validateID(id string) error {
-	if id == "" || !utf8.ValidString(id) || strings.ContainsRune(id, 0) {
+	if id == "" || !storable(id) {
 		return validation.New("case.id", validation.CodeInvalidFormat, "a case id is non-empty UTF-8 text without NUL")
 	}
 	return nil
 }
+
+// storable reports whether a PostgreSQL text column can hold s (UTF-8
+// without NUL). No stored id fails it, so a lookup of such an id is
+// answered "not found" without asking the server.
+func storable(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
 
 // encodeEvents returns the JSON of each event, Seq left 0: the stored Seq
 // is the column's.
@@ -522,8 +561,8 @@ func (s *Store) missedWrite(ctx context.Context, q querier, op, id string, versi
 
 // Delete implements storage.Store.
 func (s *Store) Delete(ctx context.Context, caseID string, version int64, deletedAt time.Time, events ...event.Event) error {
-	if err := validateID(caseID); err != nil {
-		return err
+	if !storable(caseID) {
+		return fmt.Errorf("postgres: delete case %q: %w", caseID, storage.ErrNotFound)
 	}
 	evs, err := encodeEvents(events)
 	if err != nil {
@@ -551,6 +590,9 @@ func timeKey(t time.Time) string {
 
 // Get implements storage.Store.
 func (s *Store) Get(ctx context.Context, caseID string) (*storage.Record, error) {
+	if !storable(caseID) {
+		return nil, fmt.Errorf("postgres: case %q: %w", caseID, storage.ErrNotFound)
+	}
 	return s.getWhere(ctx, "id = $2", caseID, "case "+caseID)
 }
 
@@ -563,17 +605,14 @@ func (s *Store) GetByExternalID(ctx context.Context, externalID string) (*storag
 }
 
 func (s *Store) getWhere(ctx context.Context, cond string, arg any, what string) (*storage.Record, error) {
-	q, release, err := s.acquire(ctx, "get")
-	if err != nil {
-		return nil, err
-	}
-	defer release()
 	var (
 		id      string
 		version int64
 		doc     []byte
 	)
-	err = q.QueryRow(ctx, "SELECT id, version, record::text FROM dossier_cases WHERE workspace_id = $1 AND "+cond, s.workspace, arg).Scan(&id, &version, &doc)
+	err := s.read(ctx, "get", func(q querier) error {
+		return q.QueryRow(ctx, "SELECT id, version, record::text FROM dossier_cases WHERE workspace_id = $1 AND "+cond, s.workspace, arg).Scan(&id, &version, &doc)
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("postgres: %s: %w", what, storage.ErrNotFound)
 	}
@@ -590,13 +629,13 @@ func (s *Store) getWhere(ctx context.Context, cond string, arg any, what string)
 
 // CaseOfEntity implements storage.Store.
 func (s *Store) CaseOfEntity(ctx context.Context, entityID string) (string, error) {
-	q, release, err := s.acquire(ctx, "case of entity")
-	if err != nil {
-		return "", err
+	if !storable(entityID) {
+		return "", fmt.Errorf("postgres: entity %q: %w", entityID, storage.ErrNotFound)
 	}
-	defer release()
 	var id string
-	err = q.QueryRow(ctx, "SELECT case_id FROM dossier_entities WHERE workspace_id = $1 AND entity_id = $2", s.workspace, entityID).Scan(&id)
+	err := s.read(ctx, "case of entity", func(q querier) error {
+		return q.QueryRow(ctx, "SELECT case_id FROM dossier_entities WHERE workspace_id = $1 AND entity_id = $2", s.workspace, entityID).Scan(&id)
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", fmt.Errorf("postgres: entity %s: %w", entityID, storage.ErrNotFound)
 	}
@@ -611,6 +650,9 @@ func (s *Store) CaseOfEntity(ctx context.Context, entityID string) (string, erro
 // table dossier_quarantine, where its stored JSON, version and the time
 // are kept for an operator; the case's audit log stays.
 func (s *Store) Quarantine(ctx context.Context, caseID string) error {
+	if !storable(caseID) {
+		return fmt.Errorf("postgres: quarantine case %q: %w", caseID, storage.ErrNotFound)
+	}
 	return s.write(ctx, "quarantine", func(q querier) error {
 		tag, err := q.Exec(ctx, `WITH c AS (
 	DELETE FROM dossier_cases WHERE workspace_id = $1 AND id = $2 RETURNING id, version, record
@@ -635,6 +677,9 @@ func (s *Store) Events(ctx context.Context, caseID string, after uint64, limit i
 	if err != nil {
 		return nil, err
 	}
+	if !storable(caseID) {
+		return []event.Event{}, ctx.Err()
+	}
 	return s.readEvents(ctx, "events", false, `SELECT seq, event::text FROM dossier_events
 WHERE workspace_id = $1 AND case_id = $2 AND seq > $3 ORDER BY seq LIMIT $4`, s.workspace, caseID, int64(min(after, 1<<63-1)), limit)
 }
@@ -654,12 +699,20 @@ WHERE o.workspace_id = $1 AND o.seq > $2 ORDER BY o.seq LIMIT $3`, s.workspace, 
 }
 
 func (s *Store) readEvents(ctx context.Context, op string, lock bool, sql string, args ...any) ([]event.Event, error) {
-	q, release, err := s.acquire(ctx, op)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	var rows pgx.Rows
+	var out []event.Event
+	err := s.read(ctx, op, func(q querier) error {
+		var err error
+		out, err = s.readEventsOn(ctx, q, op, lock, sql, args...)
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) readEventsOn(ctx context.Context, q querier, op string, lock bool, sql string, args ...any) ([]event.Event, error) {
+	var (
+		rows pgx.Rows
+		err  error
+	)
 	if lock {
 		b := &pgx.Batch{}
 		b.Queue(lockExclusive, lockClass, s.lockKey())

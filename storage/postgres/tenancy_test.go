@@ -3,12 +3,14 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/dossierkit/dossier/entity"
 	"github.com/dossierkit/dossier/storage"
 	"github.com/dossierkit/dossier/storage/postgres"
+	"github.com/dossierkit/dossier/validation"
 )
 
 // TestTenancy: two stores with different workspace ids on one database
@@ -132,8 +134,45 @@ func TestTenancy(t *testing.T) {
 func TestWorkspaceID(t *testing.T) {
 	pool := testPool(t)
 	for _, id := range []string{"", "bad\x00id", string([]byte{0xff}), string(make([]byte, 201))} {
-		if _, err := postgres.New(context.Background(), pool, id); err == nil {
-			t.Errorf("New with workspace id %q succeeded", id)
+		var verr *validation.Error
+		if _, err := postgres.New(context.Background(), pool, id); !errors.As(err, &verr) {
+			t.Errorf("New with workspace id %q = %v, want a *validation.Error", id, err)
 		}
+	}
+}
+
+// TestIDsTextCannotHold: ids PostgreSQL text cannot hold (NUL, invalid
+// UTF-8) are never stored, so lookups of them find nothing and writes of
+// them are refused as bad input, not as server errors.
+func TestIDsTextCannotHold(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	for _, id := range []string{"nul\x00id", string([]byte{0xff, 0xfe})} {
+		t.Run(fmt.Sprintf("%q", id), func(t *testing.T) {
+			if _, err := s.Get(ctx, id); !errors.Is(err, storage.ErrNotFound) {
+				t.Errorf("Get = %v, want ErrNotFound", err)
+			}
+			if _, err := s.CaseOfEntity(ctx, id); !errors.Is(err, storage.ErrNotFound) {
+				t.Errorf("CaseOfEntity = %v, want ErrNotFound", err)
+			}
+			if err := s.Delete(ctx, id, 1, epoch); !errors.Is(err, storage.ErrNotFound) {
+				t.Errorf("Delete = %v, want ErrNotFound", err)
+			}
+			if err := s.Quarantine(ctx, id); !errors.Is(err, storage.ErrNotFound) {
+				t.Errorf("Quarantine = %v, want ErrNotFound", err)
+			}
+			if evs, err := s.Events(ctx, id, 0, 0); err != nil || len(evs) != 0 {
+				t.Errorf("Events = %v, %v; want none", evs, err)
+			}
+			var verr *validation.Error
+			if _, err := s.Create(ctx, newRecord(id, "")); !errors.As(err, &verr) {
+				t.Errorf("Create with this case id = %v, want a *validation.Error", err)
+			}
+			rec := newRecord("ok", "")
+			rec.Companies = []entity.Company{{ID: id, Name: "Co", Type: entity.CompanyMain}}
+			if _, err := s.Create(ctx, rec); !errors.As(err, &verr) {
+				t.Errorf("Create with this entity id = %v, want a *validation.Error", err)
+			}
+		})
 	}
 }
