@@ -44,6 +44,11 @@ type entry struct {
 	NextReview *cases.Date `json:"next_review,omitempty"`
 	Created    time.Time   `json:"created"`
 	Updated    time.Time   `json:"updated"`
+	Tags       []string    `json:"tags,omitempty"`
+	Assignee   string      `json:"assignee,omitempty"`
+	// Deleted marks a case deleted without the permanent choice: kept for
+	// its undo period, matched by no query.
+	Deleted bool `json:"deleted,omitempty"`
 
 	keys *[4]string // sort keys, computed on first use
 }
@@ -51,6 +56,7 @@ type entry struct {
 func (e *entry) clone() *entry {
 	c := *e
 	c.Entities = slices.Clone(e.Entities)
+	c.Tags = slices.Clone(e.Tags)
 	c.keys = nil
 	return &c
 }
@@ -62,6 +68,10 @@ func (e *entry) stub(id string) *cases.Case {
 	c := &cases.Case{
 		ID: id, ExternalID: e.External, Name: e.Name, Status: cases.Status(e.Status), Flags: e.Flags,
 		ContactHasActions: e.Contact, ReviewerHasActions: e.Reviewer, CreatedAt: e.Created, UpdatedAt: e.Updated,
+		Tags: e.Tags, AssigneeID: e.Assignee,
+	}
+	if e.Deleted {
+		c.DeletedAt = &e.Updated // any time: Query.Matches only asks whether it is set
 	}
 	if e.Risk != "" && e.Risk != risk.LevelNotDefined {
 		c.Risk = &risk.Risk{Level: e.Risk}
@@ -100,7 +110,8 @@ func entryOf(rec *storage.Record, version int64, gen uint64) *entry {
 	c := &rec.Case
 	e := &entry{Version: version, Status: string(c.Status), External: c.ExternalID, FileGen: gen,
 		Summary: true, Name: c.Name, Flags: c.Flags, Contact: c.ContactHasActions, Reviewer: c.ReviewerHasActions,
-		Risk: storage.RiskLevel(c), Created: c.CreatedAt, Updated: c.UpdatedAt}
+		Risk: storage.RiskLevel(c), Created: c.CreatedAt, Updated: c.UpdatedAt,
+		Tags: slices.Clone(c.Tags), Assignee: c.AssigneeID, Deleted: c.DeletedAt != nil}
 	if d, ok := storage.NextReviewAt(c); ok {
 		e.NextReview = &d
 	}

@@ -331,6 +331,17 @@ func TestSummaryMatchesCase(t *testing.T) {
 				c.Flags = c.Flags.With(f)
 			}
 		}
+		tagSet := []string{"t1", "t2", "t3"}
+		for _, tg := range tagSet {
+			if rnd.IntN(2) == 0 {
+				c.Tags = append(c.Tags, tg)
+			}
+		}
+		c.AssigneeID = []string{"", "u1", "u2"}[rnd.IntN(3)]
+		if rnd.IntN(5) == 0 {
+			at := randTime()
+			c.DeletedAt = &at
+		}
 		switch rnd.IntN(3) {
 		case 1:
 			c.Risk = &risk.Risk{Level: levels[rnd.IntN(len(levels))]}
@@ -354,7 +365,16 @@ func TestSummaryMatchesCase(t *testing.T) {
 		}
 		stub := e.stub(c.ID)
 		q := storage.Query{Sort: sortFields[rnd.IntN(4)], Desc: rnd.IntN(2) == 0}
-		switch rnd.IntN(9) {
+		switch rnd.IntN(12) {
+		case 8:
+			q.TagsAll = []string{tagSet[rnd.IntN(3)], tagSet[rnd.IntN(3)]}
+		case 9:
+			q.TagsNone = []string{tagSet[rnd.IntN(3)]}
+			q.TagsAny = []string{tagSet[rnd.IntN(3)], tagSet[rnd.IntN(3)]}
+		case 10:
+			q.AssigneeID = []string{"u1", "u2"}[rnd.IntN(2)]
+		case 11:
+			q.Unassigned = true
 		case 0:
 			q.Statuses = []cases.Status{statuses[rnd.IntN(len(statuses))], statuses[rnd.IntN(len(statuses))]}
 		case 1:

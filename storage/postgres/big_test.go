@@ -65,7 +65,8 @@ func bigStore(t testing.TB) *postgres.Store {
 		})
 		_, big.err = pool.Exec(ctx, `
 INSERT INTO dossier_cases (workspace_id, id, version, external_id, status, flags, contact_has_actions,
-	reviewer_has_actions, risk_level, created_key, updated_key, name_key, next_review_key, case_doc, record)
+	reviewer_has_actions, risk_level, created_key, updated_key, name_key, next_review_key, tags, assignee_id,
+	case_doc, record)
 SELECT $1, id, 1, convert_to('ext-' || i, 'UTF8'), status,
 	(CASE WHEN i % 97 = 0 THEN 2 ELSE 0 END) | (CASE WHEN i % 89 = 0 THEN 16 ELSE 0 END),
 	i % 101 = 0, i % 103 = 0,
@@ -74,6 +75,8 @@ SELECT $1, id, 1, convert_to('ext-' || i, 'UTF8'), status,
 	to_char(timestamp '2021-01-01' + ((i * 7919) % $3) * interval '1 minute', 'YYYY-MM-DD"T"HH24:MI:SS') || '.000000000Z',
 	convert_to(lower(name), 'UTF8'),
 	CASE WHEN i % 3 = 0 THEN '~' ELSE to_char(date '2026-01-01' + i % 1000, 'YYYY-MM-DD') END,
+	CASE WHEN i % 127 = 0 THEN '{vip}'::text[] ELSE '{}'::text[] END,
+	CASE WHEN i % 131 = 0 THEN 'user-' || (i % 7) END,
 	doc::json, json_build_object('version', 1, 'case', doc)
 FROM (
 	SELECT i, id, name, status,

@@ -113,9 +113,15 @@
 //   - external id: the unique index;
 //   - name contains: a pg_trgm GIN index on the escaped lower-cased name
 //     (patterns of three characters or more use it), followed by the exact
-//     byte match.
+//     byte match;
+//   - tags (contains all, overlaps): a GIN index on the tags array
+//     (operators @> and &&; "does not contain" is a filter on what the
+//     other conditions select);
+//   - assignee: (workspace_id, assignee_id, created_key, id).
 //
-// "has actions = false" is not indexed (most cases match it).
+// "has actions = false" and "unassigned" are not indexed (many cases match
+// them). A case deleted without the permanent choice (kept for its undo
+// period) has deleted = true and matches no query.
 //
 // # Host transactions
 //

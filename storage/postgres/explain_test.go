@@ -76,6 +76,11 @@ func TestExplainUsesIndexes(t *testing.T) {
 		}}, "dossier_cases_updated"},
 		{"ExternalID", storage.Query{ExternalID: "ext-4242"}, "dossier_cases_external_id"},
 		{"NameContains", storage.Query{NameContains: "ZEBRA"}, "dossier_cases_name_trgm"},
+		{"TagsAll", storage.Query{TagsAll: []string{"vip"}}, "dossier_cases_tags"},
+		// Overlap with several tags: the planner may also walk the created
+		// index in order and stop at the page, as for several statuses.
+		{"TagsAny", storage.Query{TagsAny: []string{"vip", "pep"}}, "dossier_cases_tags|dossier_cases_created"},
+		{"Assignee", storage.Query{AssigneeID: "user-3"}, "dossier_cases_assignee"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

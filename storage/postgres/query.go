@@ -98,6 +98,22 @@ func (b *sqlQuery) filters(q storage.Query) {
 	}
 	b.timeRange("created_key", q.CreatedAt)
 	b.timeRange("updated_key", q.UpdatedAt)
+	b.where("NOT deleted") // a case deleted without the permanent choice matches no query
+	if len(q.TagsAll) > 0 {
+		b.where("tags @> %s::text[]", b.arg(q.TagsAll))
+	}
+	if len(q.TagsNone) > 0 {
+		b.where("NOT (tags && %s::text[])", b.arg(q.TagsNone))
+	}
+	if len(q.TagsAny) > 0 {
+		b.where("tags && %s::text[]", b.arg(q.TagsAny))
+	}
+	switch {
+	case q.AssigneeID != "":
+		b.where("assignee_id = %s", b.arg(q.AssigneeID))
+	case q.Unassigned:
+		b.where("assignee_id IS NULL")
+	}
 	if q.ExternalID != "" {
 		b.where("external_id = %s", b.arg([]byte(q.ExternalID)))
 	}

@@ -288,6 +288,9 @@ type columns struct {
 	createdKey, updatedKey  string
 	nameKey                 []byte
 	nextReviewKey           string
+	tags                    []string
+	assigneeID              *string // nil for no assignee
+	deleted                 bool
 	caseDoc, record         []byte
 	entities                []string
 }
@@ -306,6 +309,23 @@ func rowOf(rec *storage.Record) (columns, error) {
 	col.updatedKey = storage.Query{Sort: storage.SortUpdatedAt}.SortKey(c)
 	col.nameKey = []byte(storage.Query{Sort: storage.SortName}.SortKey(c))
 	col.nextReviewKey = storage.Query{Sort: storage.SortNextReviewAt}.SortKey(c)
+	col.tags = c.Tags
+	if col.tags == nil {
+		col.tags = []string{}
+	}
+	for _, t := range col.tags {
+		if !storable(t) {
+			return columns{}, validation.New("tags", validation.CodeInvalidFormat, "a tag is UTF-8 text without NUL")
+		}
+	}
+	if c.AssigneeID != "" {
+		if !storable(c.AssigneeID) {
+			return columns{}, validation.New("assignee_id", validation.CodeInvalidFormat, "an assignee id is UTF-8 text without NUL")
+		}
+		a := c.AssigneeID
+		col.assigneeID = &a
+	}
+	col.deleted = c.DeletedAt != nil
 	var err error
 	if col.caseDoc, err = json.Marshal(c); err != nil {
 		return columns{}, fmt.Errorf("postgres: encode case %s: %w", c.ID, err)
@@ -398,33 +418,33 @@ func (s *Store) lockKey() int32 {
 }
 
 const caseCols = `external_id, status, flags, contact_has_actions, reviewer_has_actions, risk_level,
-	created_key, updated_key, name_key, next_review_key, case_doc, record`
+	created_key, updated_key, name_key, next_review_key, tags, assignee_id, deleted, case_doc, record`
 
 var createSQL = `WITH c AS (
 	INSERT INTO dossier_cases (workspace_id, id, version, ` + caseCols + `)
-	VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::json, $14::json)
+	VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::text[], $14, $15, $16::json, $17::json)
 	RETURNING id
 ), ent AS (
 	INSERT INTO dossier_entities (workspace_id, entity_id, case_id)
-	SELECT $1, e, c.id FROM c, unnest($15::text[]) AS e
+	SELECT $1, e, c.id FROM c, unnest($18::text[]) AS e
 	ON CONFLICT (workspace_id, entity_id) DO UPDATE SET case_id = EXCLUDED.case_id
-)` + eventCTEs(16) + `
+)` + eventCTEs(19) + `
 SELECT count(*) FROM c`
 
 var updateSQL = `WITH c AS (
 	UPDATE dossier_cases SET version = $3 + 1, (` + caseCols + `) =
-		($4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::json, $15::json)
+		($4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::text[], $15, $16, $17::json, $18::json)
 	WHERE workspace_id = $1 AND id = $2 AND version = $3
 	RETURNING id
 ), entdel AS (
 	DELETE FROM dossier_entities d USING c
-	WHERE d.workspace_id = $1 AND d.case_id = c.id AND d.entity_id <> ALL($16::text[])
+	WHERE d.workspace_id = $1 AND d.case_id = c.id AND d.entity_id <> ALL($19::text[])
 ), ent AS (
 	INSERT INTO dossier_entities (workspace_id, entity_id, case_id)
-	SELECT $1, e, c.id FROM c, unnest($16::text[]) AS e
+	SELECT $1, e, c.id FROM c, unnest($19::text[]) AS e
 	ON CONFLICT (workspace_id, entity_id) DO UPDATE SET case_id = EXCLUDED.case_id
 	WHERE dossier_entities.case_id <> EXCLUDED.case_id
-)` + eventCTEs(17) + `
+)` + eventCTEs(20) + `
 SELECT count(*) FROM c`
 
 var deleteSQL = `WITH c AS (
@@ -443,7 +463,8 @@ SELECT count(*) FROM c`
 
 func caseArgs(col columns) []any {
 	return []any{col.externalID, col.status, col.flags, col.contactHas, col.reviewerHas, col.riskLevel,
-		col.createdKey, col.updatedKey, col.nameKey, col.nextReviewKey, string(col.caseDoc), string(col.record)}
+		col.createdKey, col.updatedKey, col.nameKey, col.nextReviewKey, col.tags, col.assigneeID, col.deleted,
+		string(col.caseDoc), string(col.record)}
 }
 
 // Create implements storage.Store.
