@@ -69,11 +69,13 @@
 // GET /v1/cases takes the API's field.operator=value filters: status (eq,
 // not_eq, in, not_in; comma-separated), created_at and updated_at (eq, gt,
 // gte, lt, lte; a date yyyy-MM-dd means the whole UTC day), external_id
-// (eq), name.ilike with a pattern %text% (a case-insensitive substring);
+// (eq), name.ilike with a pattern %text% (a case-insensitive substring),
+// tags (array_contains, array_not_contains, array_overlap, with
+// comma-separated tag labels or ids), assignee_id (eq);
 // sort=created_at|name|updated_at, optionally .asc or .desc; page (from 1)
 // and limit (1 to 100, 20 by default). The answer is {data, pagination:
-// {page, limit, count}}. What the API has and dossier does not model
-// (assignee_id, tags, last_activity_at, name.eq/like) is refused with 400
+// {page, limit, count}}. What the API has and dossier does not support
+// (last_activity_at, assignee_id.not_eq, name.eq/like) is refused with 400
 // and a problem at the parameter (not_allowed), never ignored; an unknown
 // parameter or one given twice is refused too.
 //
@@ -87,8 +89,9 @@
 // strictly: malformed JSON, trailing data, keys given twice, wrong types
 // and unknown members are 400 with a problem at their path. Members of the
 // API's request bodies that dossier does not model (a case's template_id,
-// tags or assignee_id, the companies[] and individuals[] of a case
-// creation, ...) are refused as unknown_field at their path, never dropped.
+// ...) are refused as unknown_field at their path, never dropped; a case's
+// tags, assignee_id, companies[] and individuals[] are accepted (the whole
+// graph in one creation).
 // Messages never hold another case's id, a file path or internal wrapping;
 // WithErrorLog gets the full error of a 5xx for the host's logs.
 //

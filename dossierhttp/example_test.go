@@ -42,10 +42,10 @@ func Example() {
 		fmt.Println(resp.StatusCode, resp.Header.Get("ETag"))
 	}
 	post("s3cret", `{"name": "Acme Ltd", "external_id": "crm-42"}`)
-	post("s3cret", `{"name": "Acme Ltd", "tags": ["vip"]}`)
+	post("s3cret", `{"name": "Acme Ltd", "template_id": "onboarding"}`)
 	post("wrong", `{"name": "Acme Ltd"}`)
 	// Output:
 	// 201 "1"
-	// 400 {"status_code":400,"code":"invalid_input","message":"the input is invalid; see problems","problems":[{"path":"tags","code":"unknown_field","message":"unknown field \"tags\""}]}
+	// 400 {"status_code":400,"code":"invalid_input","message":"the input is invalid; see problems","problems":[{"path":"template_id","code":"unknown_field","message":"unknown field \"template_id\""}]}
 	// 401 {"status_code":401,"code":"unauthenticated","message":"missing or invalid credentials","problems":[]}
 }

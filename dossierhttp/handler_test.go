@@ -30,7 +30,7 @@ func testSettings() dossier.Settings {
 			Settings: customprop.Settings{Options: []customprop.Option{{Key: "retail", Label: "Retail"}, {Key: "corporate", Label: "Corporate"}}}},
 		{Key: "note", Label: "Note", Type: customprop.TypeText, Target: customprop.TargetCase},
 		{Key: "vip", Label: "VIP", Type: customprop.TypeBoolean, Target: customprop.TargetIndividual},
-	}}
+	}, Tags: cases.TagCatalog{{ID: "tag-vip", Label: "VIP"}, {ID: "tag-pep", Label: "PEP"}}}
 }
 
 func newFixture(t *testing.T, opts ...dossierhttp.Option) *fixture {

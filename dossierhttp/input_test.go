@@ -206,7 +206,8 @@ func TestListCases(t *testing.T) {
 		{"?created_at.gte=yesterday", "created_at.gte", "invalid_format"},
 		{"?name.like=Acme%25", "name.like", "not_allowed"},
 		{"?tags=vip", "tags", "not_allowed"},
-		{"?assignee_id=u1", "assignee_id", "not_allowed"},
+		{"?assignee_id.not_eq=u1", "assignee_id.not_eq", "not_allowed"},
+		{"?tags.array_contains=", "tags.array_contains", "required"},
 		{"?sort=last_activity_at", "sort", "not_allowed"},
 		{"?sort=colour", "sort", "invalid_value"},
 		{"?colour=red", "colour", "unknown_field"},
@@ -406,4 +407,50 @@ func TestBandsOverHTTP(t *testing.T) {
 	f.must(f.do("PATCH", "/v1/cases/"+id+"/relations/"+relID, map[string]any{
 		"ownership_percentage": 30, "ownership_percentage_band": map[string]any{"minimum": 25, "maximum": 50},
 	}), 400, "")
+}
+
+// TestListByTagsAndAssignee: the Dotfile API's tags and assignee_id
+// filters select the cases dossier's query selects, by tag label.
+func TestListByTagsAndAssignee(t *testing.T) {
+	f := newFixture(t)
+	for _, c := range []map[string]any{
+		{"name": "Both", "tags": []string{"VIP", "PEP"}, "assignee_id": "u1"},
+		{"name": "VIP only", "tags": []string{"VIP"}},
+		{"name": "None", "assignee_id": "u2"},
+	} {
+		f.must(f.do("POST", "/v1/cases", c), 201, "POST /v1/cases")
+	}
+	tests := []struct {
+		query string
+		want  string
+	}{
+		{"tags.array_contains=VIP,PEP", "Both"},
+		{"tags.array_contains=VIP", "Both,VIP only"},
+		{"tags.array_not_contains=VIP", "None"},
+		{"tags.array_overlap=PEP,nothing-like-it", ""},
+		{"tags.array_overlap=PEP,VIP", "Both,VIP only"},
+		{"assignee_id=u2", "None"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			a := f.do("GET", "/v1/cases?sort=name&"+tt.query, nil)
+			if tt.want == "" { // an unknown tag is bad input, not an empty list
+				f.must(a, 400, "")
+				return
+			}
+			var page struct {
+				Data []struct {
+					Name string `json:"name"`
+				} `json:"data"`
+			}
+			f.must(a, 200, "GET /v1/cases").decode(t, &page)
+			var got []string
+			for _, c := range page.Data {
+				got = append(got, c.Name)
+			}
+			if strings.Join(got, ",") != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
 }

@@ -104,7 +104,7 @@ var caseFilters = map[string]bool{
 
 // notModeled are the filters of the Dotfile API on members dossier does not
 // have (yet): refused by name, never ignored.
-var notModeled = map[string]bool{"assignee_id": true, "tags": true, "last_activity_at": true}
+var notModeled = map[string]bool{"last_activity_at": true}
 
 // parseCaseQuery maps the Dotfile API's filter syntax (field.operator=value)
 // onto a storage.Query; see the package doc for what is supported.
@@ -156,6 +156,17 @@ func parseCaseQuery(r *http.Request) (storage.Query, page, error) {
 			if parseStatus(&l, k, op, v, &q) {
 				pg.none = true
 			}
+		case field == "tags":
+			parseTags(&l, k, op, v, &q)
+		case field == "assignee_id":
+			switch {
+			case op != "eq":
+				l.Addf(k, validation.CodeNotAllowed, "assignee_id supports the eq operator only")
+			case v == "":
+				l.Add(k, validation.CodeRequired, "assignee_id needs a value")
+			default:
+				q.AssigneeID = v
+			}
 		case field == "created_at":
 			parseTimeFilter(&l, k, op, v, &q.CreatedAt)
 		case field == "updated_at":
@@ -169,6 +180,32 @@ func parseCaseQuery(r *http.Request) (storage.Query, page, error) {
 	q.Limit = pg.limit
 	q.Count = true
 	return q, pg, nil
+}
+
+// parseTags reads a tags filter: a comma-separated list of tag labels or
+// ids, with the operator array_contains (every one), array_not_contains
+// (none of them) or array_overlap (at least one).
+func parseTags(l *validation.List, k, op, v string, q *storage.Query) {
+	var tags []string
+	for _, t := range strings.Split(v, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			tags = append(tags, t)
+		}
+	}
+	if len(tags) == 0 {
+		l.Add(k, validation.CodeRequired, "a tags filter needs at least one tag")
+		return
+	}
+	switch op {
+	case "array_contains":
+		q.TagsAll = tags
+	case "array_not_contains":
+		q.TagsNone = tags
+	case "array_overlap":
+		q.TagsAny = tags
+	default:
+		l.Add(k, validation.CodeNotAllowed, "tags supports array_contains, array_not_contains and array_overlap")
+	}
 }
 
 func parseSort(l *validation.List, k, v string, hasOp bool, q *storage.Query) {
