@@ -10,26 +10,7 @@ import (
 	"github.com/dossierkit/dossier/entity"
 	"github.com/dossierkit/dossier/event"
 	"github.com/dossierkit/dossier/relation"
-	"github.com/dossierkit/dossier/storage"
 )
-
-// plainViews shows objects as stored: a host's Workspace hides archived
-// custom properties and fills computed totals instead.
-type plainViews struct{}
-
-func (plainViews) Case(c cases.Case) *cases.Case { return &c }
-func (plainViews) Company(rec *storage.Record, id string) (*relation.CompanyView, error) {
-	v, _ := relation.Graph{Companies: rec.Companies, Relations: rec.Relations}.CompanyView(id)
-	return &v, nil
-}
-func (plainViews) Individuals(rec *storage.Record) func(string) (*relation.IndividualView, error) {
-	return func(id string) (*relation.IndividualView, error) {
-		v, _ := relation.Graph{Individuals: rec.Individuals, Relations: rec.Relations}.IndividualView(id)
-		return &v, nil
-	}
-}
-func (plainViews) CompanyFields(c entity.Company) entity.Company          { return c }
-func (plainViews) IndividualFields(p entity.Individual) entity.Individual { return p }
 
 // A change applied to a record: the operations note what they touch, and
 // Finish derives the computed fields and returns the events that describe
@@ -37,7 +18,7 @@ func (plainViews) IndividualFields(p entity.Individual) entity.Individual { retu
 func Example() {
 	n := 0
 	newID := func() string { n++; return "id" + strconv.Itoa(n) }
-	rules := &casefile.Rules{Views: plainViews{}}
+	rules := &casefile.Rules{Views: casefile.StoredViews{}}
 	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	alice := event.Actor{Type: event.ActorUser, ID: "alice"}
 
@@ -72,7 +53,7 @@ func Example() {
 func ExampleChange_SetGraph() {
 	n := 0
 	newID := func() string { n++; return "ev" + strconv.Itoa(n) }
-	rules := &casefile.Rules{Views: plainViews{}}
+	rules := &casefile.Rules{Views: casefile.StoredViews{}}
 	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	api := event.Actor{Type: event.ActorAPI, ID: "importer"}
 	rec, events := casefile.NewRecord(cases.Case{ID: "case-1", Name: "Imported", Status: cases.StatusOpen, CreatedAt: t0, UpdatedAt: t0}, rules, api, newID)
