@@ -454,3 +454,40 @@ func TestListByTagsAndAssignee(t *testing.T) {
 		})
 	}
 }
+
+// TestCreateCaseGraphOverHTTP: a case created with its companies and
+// individuals linked by ref, as the Dotfile API's case creation does, in
+// one request; the answer validates, and a bad graph is 400 with the path
+// of each problem.
+func TestCreateCaseGraphOverHTTP(t *testing.T) {
+	f := newFixture(t)
+	var c map[string]any
+	f.must(f.do("POST", "/v1/cases", `{"name": "Acme group",
+	  "companies": [{"name": "Acme SA", "type": "main", "ref": "acme"}],
+	  "individuals": [{"first_name": "Ada", "last_name": "L",
+	    "relations": [{"source_company_ref": "acme", "ownership_percentage": 40, "roles": ["shareholder"]}]}]}`),
+		201, "POST /v1/cases").decode(t, &c)
+	var page struct {
+		Data []struct {
+			FirstName string `json:"first_name"`
+			Relations []struct {
+				OwnershipPercentage any `json:"ownership_percentage"`
+			} `json:"relations"`
+		} `json:"data"`
+	}
+	f.must(f.do("GET", "/v1/individuals?case_id="+c["id"].(string), nil), 200, "GET /v1/individuals").decode(t, &page)
+	if len(page.Data) != 1 || len(page.Data[0].Relations) != 1 || page.Data[0].Relations[0].OwnershipPercentage != 40.0 {
+		t.Fatalf("individuals %+v: want Ada with exactly her 40 %% relation, no default link", page.Data)
+	}
+
+	a := f.do("POST", "/v1/cases", `{"name": "Bad group",
+	  "companies": [{"name": "Acme SA", "type": "main", "ref": "acme"}],
+	  "individuals": [{"first_name": "Ada", "last_name": "L",
+	    "relations": [{"source_company_ref": "nowhere", "ownership_percentage": 140}]}]}`)
+	f.must(a, 400, "")
+	for _, path := range []string{"individuals[0].relations[0].source_company_ref", "individuals[0].relations[0].ownership_percentage"} {
+		if !strings.Contains(string(a.body), `"path":"`+path+`"`) {
+			t.Errorf("no problem at %s: %s", path, a.body)
+		}
+	}
+}
