@@ -85,37 +85,67 @@ func (v views) Company(rec *storage.Record, id string) (*relation.CompanyView, e
 // and relations of rec once, so that the views of every company of a
 // large case cost linear time (casefile.CompaniesViewer).
 func (v views) Companies(rec *storage.Record) func(id string) (*relation.CompanyView, error) {
-	calls := 0
-	var index map[string]int
-	var from map[string][]int
+	var x sourceIndex[entity.Company]
 	return func(id string) (*relation.CompanyView, error) {
-		calls++
-		if calls <= 4 {
+		if !x.due() {
 			return v.Company(rec, id)
 		}
-		if index == nil {
-			index = make(map[string]int, len(rec.Companies))
-			for i := range rec.Companies {
-				index[rec.Companies[i].ID] = i
-			}
-			from = make(map[string][]int, len(rec.Companies))
-			for i := range rec.Relations {
-				if f := rec.Relations[i].FromCompanyID; f != "" {
-					from[f] = append(from[f], i)
-				}
-			}
-		}
-		i, ok := index[id]
+		c, rels, ok := x.find(rec.Companies, companyID, rec.Relations, fromCompany, id)
 		if !ok {
 			return nil, fmt.Errorf("dossier: company %q: %w", id, ErrNotFound)
 		}
-		cv := relation.CompanyView{Company: v.CompanyFields(rec.Companies[i]), Relations: make([]relation.Relation, 0, len(from[id]))}
-		for _, k := range from[id] {
-			cv.Relations = append(cv.Relations, rec.Relations[k].Clone())
-		}
-		return &cv, nil
+		return &relation.CompanyView{Company: v.CompanyFields(c), Relations: rels}, nil
 	}
 }
+
+// sourceIndex finds entities of one kind in a record, and the relations
+// that go from each, after a few calls: it then indexes the record once,
+// so that the views of every entity of a large case (the events of a bulk
+// creation) cost linear, not quadratic, time, while a single view still
+// costs one scan of the record.
+type sourceIndex[T any] struct {
+	calls int
+	pos   map[string]int
+	from  map[string][]int
+}
+
+// due counts a call and reports whether it should use the index.
+func (x *sourceIndex[T]) due() bool {
+	x.calls++
+	return x.calls > 4
+}
+
+// find returns a copy of the entity id of list and clones of the
+// relations that go from it, building the index on first use.
+func (x *sourceIndex[T]) find(list []T, idOf func(*T) string, rels []relation.Relation, source func(*relation.Relation) string, id string) (T, []relation.Relation, bool) {
+	if x.pos == nil {
+		x.pos = make(map[string]int, len(list))
+		for i := range list {
+			x.pos[idOf(&list[i])] = i
+		}
+		x.from = make(map[string][]int, len(list))
+		for i := range rels {
+			if f := source(&rels[i]); f != "" {
+				x.from[f] = append(x.from[f], i)
+			}
+		}
+	}
+	i, ok := x.pos[id]
+	if !ok {
+		var zero T
+		return zero, nil, false
+	}
+	out := make([]relation.Relation, 0, len(x.from[id]))
+	for _, k := range x.from[id] {
+		out = append(out, rels[k].Clone())
+	}
+	return list[i], out, true
+}
+
+func companyID(c *entity.Company) string         { return c.ID }
+func individualID(p *entity.Individual) string   { return p.ID }
+func fromCompany(r *relation.Relation) string    { return r.FromCompanyID }
+func fromIndividual(r *relation.Relation) string { return r.FromIndividualID }
 
 // Individuals returns a function that gives each individual of rec with
 // its relations and its ownership and voting totals, declared and computed
@@ -125,41 +155,20 @@ func (v views) Individuals(rec *storage.Record) func(id string) (*relation.Indiv
 	var res *ownership.Result
 	var resErr error
 	done := false
-	// After a few calls, the individuals and their relations are indexed
-	// once, so that the views of all the individuals of a large case (the
-	// events of a bulk creation) cost linear, not quadratic, time.
-	calls := 0
-	var index map[string]int
-	var from map[string][]int
+	var x sourceIndex[entity.Individual]
 	return func(id string) (*relation.IndividualView, error) {
-		calls++
 		var iv relation.IndividualView
-		if calls <= 4 {
+		if !x.due() {
 			var ok bool
 			if iv, ok = graphOf(rec).IndividualView(id); !ok {
 				return nil, fmt.Errorf("dossier: individual %q: %w", id, ErrNotFound)
 			}
 		} else {
-			if index == nil {
-				index = make(map[string]int, len(rec.Individuals))
-				for i := range rec.Individuals {
-					index[rec.Individuals[i].ID] = i
-				}
-				from = make(map[string][]int, len(rec.Individuals))
-				for i := range rec.Relations {
-					if f := rec.Relations[i].FromIndividualID; f != "" {
-						from[f] = append(from[f], i)
-					}
-				}
-			}
-			i, ok := index[id]
+			p, rels, ok := x.find(rec.Individuals, individualID, rec.Relations, fromIndividual, id)
 			if !ok {
 				return nil, fmt.Errorf("dossier: individual %q: %w", id, ErrNotFound)
 			}
-			iv = relation.IndividualView{Individual: rec.Individuals[i].Clone(), Relations: make([]relation.Relation, 0, len(from[id]))}
-			for _, k := range from[id] {
-				iv.Relations = append(iv.Relations, rec.Relations[k].Clone())
-			}
+			iv = relation.IndividualView{Individual: p.Clone(), Relations: rels}
 		}
 		if !done {
 			res, resErr = v.totals(rec)
