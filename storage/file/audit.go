@@ -278,34 +278,25 @@ func (s *Store) Events(ctx context.Context, caseID string, after uint64, limit i
 	if err != nil {
 		return nil, fmt.Errorf("file: events: %w", err)
 	}
-	if s.closed.Load() {
-		return nil, ErrClosed
-	}
-	if err := s.lk.lockShared(ctx, "events"); err != nil {
-		return nil, s.public(err)
-	}
-	defer s.lk.unlockShared()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.refresh(false); err != nil {
-		return nil, s.public(fmt.Errorf("file: events: %w", err))
-	}
-	x := s.idx
-	pos := x.byCase[caseID]
-	i := sort.Search(len(pos), func(i int) bool { return x.frames[pos[i]].last() > after })
-	out := make([]event.Event, 0, min(limit, 16))
-	for ; i < len(pos) && len(out) < limit; i++ {
-		af, err := s.readFrame(&x.frames[pos[i]])
-		if err != nil {
-			return out, s.public(err)
-		}
-		for _, e := range af.Events {
-			if e.Seq > after && len(out) < limit {
-				out = append(out, e.Clone())
+	var out []event.Event
+	err = s.withIndex(ctx, "events", func(x *index) error {
+		pos := x.byCase[caseID]
+		i := sort.Search(len(pos), func(i int) bool { return x.frames[pos[i]].last() > after })
+		out = make([]event.Event, 0, min(limit, 16))
+		for ; i < len(pos) && len(out) < limit; i++ {
+			af, err := s.readFrame(&x.frames[pos[i]])
+			if err != nil {
+				return err
+			}
+			for _, e := range af.Events {
+				if e.Seq > after && len(out) < limit {
+					out = append(out, e.Clone())
+				}
 			}
 		}
-	}
-	return out, nil
+		return nil
+	})
+	return out, s.public(err)
 }
 
 // PurgeEvents implements storage.Store. It rewrites the audit log without

@@ -320,50 +320,43 @@ func (s *Store) PendingEvents(ctx context.Context, after uint64, limit int) ([]e
 	if err != nil {
 		return nil, fmt.Errorf("file: pending events: %w", err)
 	}
-	if s.closed.Load() {
-		return nil, ErrClosed
-	}
-	// The frames are read under the shared lock, so no purge replaces the
-	// audit log meanwhile.
-	if err := s.lk.lockShared(ctx, "pending events"); err != nil {
-		return nil, s.public(err)
-	}
-	defer s.lk.unlockShared()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.refresh(false); err != nil {
-		return nil, s.public(fmt.Errorf("file: pending events: %w", err))
-	}
-	x, a := s.idx, s.acks
-	out := make([]event.Event, 0, min(limit, 64))
+	var out []event.Event
 	var damaged []error
-	for i := x.frameAt(max(after, a.below) + 1); i < len(x.frames) && len(out) < limit; i++ {
-		f := &x.frames[i]
-		want := false
-		for q := max(f.First, after+1); q <= f.last(); q++ {
-			if !a.has(q) {
-				want = true
-				break
+	err = s.withIndex(ctx, "pending events", func(x *index) error {
+		a := s.acks
+		out = make([]event.Event, 0, min(limit, 64))
+		for i := x.frameAt(max(after, a.below) + 1); i < len(x.frames) && len(out) < limit; i++ {
+			f := &x.frames[i]
+			want := false
+			for q := max(f.First, after+1); q <= f.last(); q++ {
+				if !a.has(q) {
+					want = true
+					break
+				}
+			}
+			if !want {
+				continue
+			}
+			af, err := s.readFrame(f)
+			var ce *CorruptError
+			if errors.As(err, &ce) {
+				ce.Seqs = slices.DeleteFunc(ce.Seqs, func(q uint64) bool { return q <= after || a.has(q) })
+				damaged = append(damaged, &storage.DamagedError{CaseID: f.Case, Err: ce})
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			for _, e := range af.Events {
+				if e.Seq > after && !a.has(e.Seq) && len(out) < limit {
+					out = append(out, e.Clone())
+				}
 			}
 		}
-		if !want {
-			continue
-		}
-		af, err := s.readFrame(f)
-		var ce *CorruptError
-		if errors.As(err, &ce) {
-			ce.Seqs = slices.DeleteFunc(ce.Seqs, func(q uint64) bool { return q <= after || a.has(q) })
-			damaged = append(damaged, &storage.DamagedError{CaseID: f.Case, Err: ce})
-			continue
-		}
-		if err != nil {
-			return nil, s.public(err)
-		}
-		for _, e := range af.Events {
-			if e.Seq > after && !a.has(e.Seq) && len(out) < limit {
-				out = append(out, e.Clone())
-			}
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, s.public(err)
 	}
 	return out, s.public(errors.Join(damaged...))
 }

@@ -319,8 +319,9 @@ func (s *Store) Get(ctx context.Context, caseID string) (_ *storage.Record, err 
 	return rec, err
 }
 
-// withIndex runs fn on a current index under the shared lock.
-func (s *Store) withIndex(ctx context.Context, op string, fn func(x *index)) error {
+// withIndex runs fn on a current index under the shared lock (so no purge
+// replaces the audit log meanwhile) and s.mu, and returns fn's error.
+func (s *Store) withIndex(ctx context.Context, op string, fn func(x *index) error) error {
 	if s.closed.Load() {
 		return ErrClosed
 	}
@@ -333,8 +334,7 @@ func (s *Store) withIndex(ctx context.Context, op string, fn func(x *index)) err
 	if err := s.refresh(false); err != nil {
 		return fmt.Errorf("file: %s: %w", op, err)
 	}
-	fn(s.idx)
-	return nil
+	return fn(s.idx)
 }
 
 // GetByExternalID implements storage.Store: one index lookup, then one file
@@ -353,7 +353,7 @@ func (s *Store) GetByExternalID(ctx context.Context, externalID string) (_ *stor
 	for range 3 {
 		var id string
 		var ok bool
-		if err := s.withIndex(ctx, "get by external id", func(x *index) { id, ok = x.external[externalID] }); err != nil {
+		if err := s.withIndex(ctx, "get by external id", func(x *index) error { id, ok = x.external[externalID]; return nil }); err != nil {
 			return nil, err
 		}
 		if !ok {
@@ -380,7 +380,7 @@ func (s *Store) CaseOfEntity(ctx context.Context, entityID string) (_ string, er
 	}
 	var id string
 	var ok bool
-	if err := s.withIndex(ctx, "case of entity", func(x *index) { id, ok = x.entities[entityID] }); err != nil {
+	if err := s.withIndex(ctx, "case of entity", func(x *index) error { id, ok = x.entities[entityID]; return nil }); err != nil {
 		return "", err
 	}
 	if !ok {
